@@ -1,0 +1,59 @@
+// What the host offers to modules: object lookup, events, configuration, server facts.
+#pragma once
+
+#include <kms/sdk/Config.hpp>
+#include <kms/sdk/RemoteObject.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kms {
+
+struct ModuleSummary {
+  std::string name;
+  std::string version;
+  std::string path;
+  std::string generationTime;
+  std::vector<std::string> factories;  // creatable type names
+};
+
+class ServerContext {
+ public:
+  virtual ~ServerContext() = default;
+
+  // The registered object with this id; throws KurentoException(kMediaObjectNotFound).
+  virtual RemoteObjectPtr findObject(const std::string& id) const = 0;
+  // Registered objects whose parentObject() is `parent`.
+  virtual std::vector<RemoteObjectPtr> children(const RemoteObject& parent) const = 0;
+  // Registered objects of this qualified type or of a subtype.
+  virtual std::vector<RemoteObjectPtr> objectsOfType(const std::string& qualifiedType) const = 0;
+  // Registers an object under a fixed id (e.g. "manager_ServerManager").
+  virtual void registerSingleton(RemoteObjectPtr object, const std::string& id) = 0;
+
+  // Delivers an event of `source` to the sessions subscribed to it (thread-safe).
+  virtual void emitEvent(const RemoteObject& source, const std::string& type,
+                         JsonDocument data) = 0;
+
+  // Called after an object is registered (created == true) and after it is released.
+  using ObjectObserver = std::function<void(const RemoteObject& object, bool created)>;
+  virtual void addObjectObserver(ObjectObserver observer) = 0;
+
+  // Settings of `<modules-config-path>/kurento/<className>.conf.ini`; empty when absent.
+  virtual const ClassConfig& classConfig(const std::string& className) const = 0;
+
+  virtual std::vector<std::string> sessionIds() const = 0;
+  virtual std::vector<ModuleSummary> modules() const = 0;
+  // The IDL text of a loaded module; throws KurentoException(kServerManagerErrorKmdNotFound).
+  virtual std::string moduleKmd(const std::string& moduleName) const = 0;
+  virtual std::string serverVersion() const = 0;
+  // Operator-supplied metadata (config key mediaServer.metadata), "" when none.
+  virtual std::string metadata() const = 0;
+};
+
+// The process-wide context, set by the host before any module is initialised.
+ServerContext& serverContext();
+void setServerContext(ServerContext* context);
+
+}  // namespace kms
