@@ -1,0 +1,468 @@
+#include "MediaElementImpl.hpp"
+
+#include "GstDot.hpp"
+#include "MediaPipelineImpl.hpp"
+
+#include <kms/sdk/Error.hpp>
+#include <kms/sdk/ServerContext.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace kurento {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-core-element", "MediaElement");
+
+const char* lowerName(MediaType type) { return type == MediaType::AUDIO ? "audio" : "video"; }
+
+int64_t nowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+struct MediaElementImpl::Connection {
+  std::weak_ptr<MediaElementImpl> source;
+  std::weak_ptr<MediaElementImpl> sink;
+  std::string sourceId;
+  std::string sinkId;
+  MediaType type = MediaType::kInvalid;
+  std::string sourceDescription;
+  std::string sinkDescription;
+  GstPad* teePad = nullptr;     // request pad of the source's tee
+  GstPad* ghostPad = nullptr;   // the source bin's ghost of teePad
+};
+
+MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& parent,
+                                   const std::string& name)
+    : MediaElementBase(parent),
+      bin_(kms::GRef<GstElement>::adopt(gst_bin_new(name.c_str()))),
+      pipeline_(getMediaPipeline()) {
+  if (!pipeline_) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                "a media element needs a MediaPipeline as parent");
+  }
+  const kms::ClassConfig& config = kms::serverContext().classConfig("MediaElement");
+  encoderBitrateBps_ = static_cast<int32_t>(config.getInt("encoderBitrate", 300000, 0, INT32_MAX));
+  minEncoderBitrateBps_ = static_cast<int32_t>(config.getInt("minEncoderBitrate", 0, 0, INT32_MAX));
+  maxEncoderBitrateBps_ = static_cast<int32_t>(config.getInt("maxEncoderBitrate", 0, 0, INT32_MAX));
+  for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    GstElement* tee = gst_element_factory_make("tee", (std::string("out_") + lowerName(type)).c_str());
+    if (tee == nullptr) {
+      throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                  "GStreamer element 'tee' is missing (gstreamer1.0-plugins-base?)");
+    }
+    g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    gst_bin_add(bin(), tee);
+    tees_[slot(type)] = tee;
+  }
+}
+
+MediaElementImpl::~MediaElementImpl() {
+  inMonitors_ = {};
+  outMonitors_ = {};
+}
+
+size_t MediaElementImpl::slot(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
+
+void MediaElementImpl::postConstructor() {
+  gst_object_set_name(GST_OBJECT(bin_.get()), id().c_str());
+  gst_bin_add(pipeline_->bin(), bin_.get());
+  gst_element_sync_state_with_parent(bin_.get());
+  for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    watchFlow(type);
+  }
+}
+
+void MediaElementImpl::releaseResources() {
+  std::vector<std::shared_ptr<Connection>> sinks;
+  std::vector<std::weak_ptr<Connection>> sources;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    sinks = sinks_;
+    sources = sources_;
+  }
+  for (const auto& connection : sinks) {
+    unlink(*connection);
+  }
+  for (const auto& weak : sources) {
+    if (auto connection = weak.lock()) {
+      if (auto source = connection->source.lock()) {
+        source->unlink(*connection);
+      }
+    }
+  }
+  inMonitors_ = {};
+  outMonitors_ = {};
+  gst_element_set_locked_state(bin_.get(), TRUE);
+  gst_element_set_state(bin_.get(), GST_STATE_NULL);
+  gst_bin_remove(pipeline_->bin(), bin_.get());
+}
+
+void MediaElementImpl::setInput(MediaType type, GstPad* target) {
+  const std::string name = std::string("sink_") + lowerName(type);
+  GstPad* ghost = gst_ghost_pad_new(name.c_str(), target);
+  gst_element_add_pad(bin_.get(), ghost);
+  inputs_[slot(type)] = ghost;
+}
+
+GstPad* MediaElementImpl::inputPad(MediaType type) const {
+  return type == MediaType::DATA ? nullptr : inputs_[slot(type)];
+}
+
+GstPad* MediaElementImpl::outputSinkPad(MediaType type) const {
+  // The tee's always sink pad; the tee (and so the pad) lives as long as the bin.
+  GstPad* pad = gst_element_get_static_pad(tees_[slot(type)], "sink");
+  gst_object_unref(pad);
+  return pad;
+}
+
+void MediaElementImpl::watchFlow(MediaType type) {
+  std::weak_ptr<MediaElementImpl> weak =
+      std::static_pointer_cast<MediaElementImpl>(shared_from_this());
+  auto notify = [weak, type](bool input) {
+    return [weak, type, input](bool flowing) {
+      if (auto self = weak.lock()) {
+        self->onFlowChange(input, type, flowing);
+      }
+    };
+  };
+  if (GstPad* input = inputs_[slot(type)]) {
+    inMonitors_[slot(type)] = std::make_unique<MediaFlowMonitor>(input, notify(true));
+  }
+  outMonitors_[slot(type)] = std::make_unique<MediaFlowMonitor>(outputSinkPad(type), notify(false));
+}
+
+void MediaElementImpl::onFlowChange(bool input, MediaType type, bool flowing) {
+  GST_DEBUG("%s: media %s %s %s", id().c_str(), lowerName(type), input ? "in" : "out",
+            flowing ? "flowing" : "not flowing");
+  const MediaFlowState state = flowing ? MediaFlowState::FLOWING : MediaFlowState::NOT_FLOWING;
+  if (input) {
+    MediaFlowInStateChanged event;
+    event.state = state;
+    event.padName = "default";
+    event.mediaType = type;
+    raiseMediaFlowInStateChanged(event);
+  } else {
+    MediaFlowOutStateChanged event;
+    event.state = state;
+    event.padName = "default";
+    event.mediaType = type;
+    raiseMediaFlowOutStateChanged(event);
+  }
+}
+
+std::vector<MediaType> MediaElementImpl::typesOf(const std::optional<MediaType>& mediaType) const {
+  if (mediaType) {
+    return {*mediaType};
+  }
+  return {MediaType::AUDIO, MediaType::VIDEO};
+}
+
+void MediaElementImpl::connect(const std::shared_ptr<MediaElementImpl>& sink,
+                               const std::optional<MediaType>& mediaType,
+                               const std::optional<std::string>& sourceMediaDescription,
+                               const std::optional<std::string>& sinkMediaDescription) {
+  if (sink->pipeline_ != pipeline_) {
+    throw kms::KurentoException(kms::ErrorCode::kConnectError,
+                                "cannot connect " + id() + " to " + sink->id() +
+                                    ": they belong to different pipelines");
+  }
+  const std::string sourceDescription = sourceMediaDescription.value_or("default");
+  const std::string sinkDescription = sinkMediaDescription.value_or("default");
+  for (MediaType type : typesOf(mediaType)) {
+    if (type == MediaType::DATA || sink->inputPad(type) == nullptr) {
+      if (mediaType) {  // asked for explicitly: say why it cannot be done
+        throw kms::KurentoException(kms::ErrorCode::kUnsupportedMediaType,
+                                    std::string("cannot connect ") + toString(type) + ": " +
+                                        sink->typeName() + " " + sink->id() +
+                                        " has no " + toString(type) + " input");
+      }
+      continue;
+    }
+    linkTo(*sink, type, sourceDescription, sinkDescription);
+  }
+}
+
+void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
+                              const std::string& sourceDescription,
+                              const std::string& sinkDescription) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  for (const auto& existing : sinks_) {
+    if (existing->sinkId == sink.id() && existing->type == type) {
+      return;  // already connected: connect is idempotent
+    }
+  }
+  sink.dropSourceOf(type);
+
+  auto connection = std::make_shared<Connection>();
+  connection->source = std::static_pointer_cast<MediaElementImpl>(shared_from_this());
+  connection->sink = std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this());
+  connection->sourceId = id();
+  connection->sinkId = sink.id();
+  connection->type = type;
+  connection->sourceDescription = sourceDescription;
+  connection->sinkDescription = sinkDescription;
+  connection->teePad = gst_element_request_pad_simple(tees_[slot(type)], "src_%u");
+  const std::string ghostName =
+      std::string("src_") + lowerName(type) + "_" + std::to_string(padCounter_++);
+  connection->ghostPad = gst_ghost_pad_new(ghostName.c_str(), connection->teePad);
+  gst_pad_set_active(connection->ghostPad, TRUE);
+  gst_element_add_pad(bin_.get(), connection->ghostPad);
+  GstPadLinkReturn linked = gst_pad_link(connection->ghostPad, sink.inputPad(type));
+  if (linked != GST_PAD_LINK_OK) {
+    gst_element_remove_pad(bin_.get(), connection->ghostPad);
+    gst_element_release_request_pad(tees_[slot(type)], connection->teePad);
+    gst_object_unref(connection->teePad);
+    throw kms::KurentoException(kms::ErrorCode::kConnectError,
+                                "cannot link " + id() + " to " + sink.id() + " (" +
+                                    lowerName(type) + "): " + gst_pad_link_get_name(linked));
+  }
+  sinks_.push_back(connection);
+  {
+    std::lock_guard<std::recursive_mutex> sinkLock(sink.mutex_);
+    sink.sources_.push_back(connection);
+  }
+  GST_INFO("%s connected to %s (%s)", id().c_str(), sink.id().c_str(), lowerName(type));
+
+  ElementConnected event;
+  event.sink = connection->sink.lock();
+  event.mediaType = type;
+  event.sourceMediaDescription = sourceDescription;
+  event.sinkMediaDescription = sinkDescription;
+  raiseElementConnected(event);
+}
+
+void MediaElementImpl::dropSourceOf(MediaType type) {
+  std::shared_ptr<Connection> current;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& weak : sources_) {
+      auto connection = weak.lock();
+      if (connection && connection->type == type) {
+        current = connection;
+      }
+    }
+  }
+  if (current) {
+    if (auto source = current->source.lock()) {
+      source->unlink(*current);  // one source per sink and media type
+    }
+  }
+}
+
+void MediaElementImpl::unlink(const Connection& connection) {
+  std::shared_ptr<Connection> keep;  // the connection outlives its removal from sinks_
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    auto it = std::find_if(sinks_.begin(), sinks_.end(),
+                           [&](const auto& c) { return c.get() == &connection; });
+    if (it == sinks_.end()) {
+      return;
+    }
+    keep = *it;
+    sinks_.erase(it);
+  }
+  auto sink = keep->sink.lock();
+  if (sink) {
+    gst_pad_unlink(keep->ghostPad, sink->inputPad(keep->type));
+    std::lock_guard<std::recursive_mutex> sinkLock(sink->mutex_);
+    sink->sources_.erase(std::remove_if(sink->sources_.begin(), sink->sources_.end(),
+                                        [&](const auto& w) {
+                                          auto c = w.lock();
+                                          return !c || c.get() == keep.get();
+                                        }),
+                         sink->sources_.end());
+  }
+  gst_pad_set_active(keep->ghostPad, FALSE);
+  gst_element_remove_pad(bin_.get(), keep->ghostPad);
+  gst_element_release_request_pad(tees_[slot(keep->type)], keep->teePad);
+  gst_object_unref(keep->teePad);
+  GST_INFO("%s disconnected from %s (%s)", id().c_str(), keep->sinkId.c_str(),
+           lowerName(keep->type));
+
+  ElementDisconnected event;
+  event.sink = sink;
+  event.mediaType = keep->type;
+  event.sourceMediaDescription = keep->sourceDescription;
+  event.sinkMediaDescription = keep->sinkDescription;
+  raiseElementDisconnected(event);
+}
+
+void MediaElementImpl::disconnect(const std::shared_ptr<MediaElementImpl>& sink,
+                                  const std::optional<MediaType>& mediaType,
+                                  const std::optional<std::string>& sourceMediaDescription,
+                                  const std::optional<std::string>& sinkMediaDescription) {
+  std::vector<std::shared_ptr<Connection>> matching;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& c : sinks_) {
+      if (c->sinkId == sink->id() && (!mediaType || c->type == *mediaType) &&
+          (!sourceMediaDescription || c->sourceDescription == *sourceMediaDescription) &&
+          (!sinkMediaDescription || c->sinkDescription == *sinkMediaDescription)) {
+        matching.push_back(c);
+      }
+    }
+  }
+  if (matching.empty()) {
+    throw kms::KurentoException(
+        kms::ErrorCode::kConnectError,
+        id() + " is not connected to " + sink->id() +
+            (mediaType ? std::string(" for ") + toString(*mediaType) : std::string()));
+  }
+  for (const auto& c : matching) {
+    unlink(*c);
+  }
+}
+
+namespace {
+
+std::shared_ptr<ElementConnectionData> describeConnection(
+    const std::shared_ptr<MediaElementImpl>& source, const std::shared_ptr<MediaElementImpl>& sink,
+    MediaType type, const std::string& sourceDescription, const std::string& sinkDescription) {
+  auto data = std::make_shared<ElementConnectionData>();
+  data->source = source;
+  data->sink = sink;
+  data->type = type;
+  data->sourceDescription = sourceDescription;
+  data->sinkDescription = sinkDescription;
+  return data;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<ElementConnectionData>> MediaElementImpl::getSourceConnections(
+    const std::optional<MediaType>& mediaType, const std::optional<std::string>& description) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  std::vector<std::shared_ptr<ElementConnectionData>> result;
+  for (const auto& weak : sources_) {
+    auto c = weak.lock();
+    if (c && (!mediaType || c->type == *mediaType) &&
+        (!description || c->sinkDescription == *description)) {
+      result.push_back(describeConnection(c->source.lock(), c->sink.lock(), c->type,
+                                          c->sourceDescription, c->sinkDescription));
+    }
+  }
+  return result;
+}
+
+std::vector<std::shared_ptr<ElementConnectionData>> MediaElementImpl::getSinkConnections(
+    const std::optional<MediaType>& mediaType, const std::optional<std::string>& description) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  std::vector<std::shared_ptr<ElementConnectionData>> result;
+  for (const auto& c : sinks_) {
+    if ((!mediaType || c->type == *mediaType) &&
+        (!description || c->sourceDescription == *description)) {
+      result.push_back(describeConnection(c->source.lock(), c->sink.lock(), c->type,
+                                          c->sourceDescription, c->sinkDescription));
+    }
+  }
+  return result;
+}
+
+void MediaElementImpl::setAudioFormat(const std::shared_ptr<AudioCaps>& caps) {
+  if (caps->codec == AudioCodec::kInvalid || caps->bitrate < 0) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                "setAudioFormat: caps need a codec and a bitrate >= 0");
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  audioFormat_ = caps;
+}
+
+void MediaElementImpl::setVideoFormat(const std::shared_ptr<VideoCaps>& caps) {
+  if (caps->codec == VideoCodec::kInvalid || !caps->framerate ||
+      caps->framerate->numerator <= 0 || caps->framerate->denominator <= 0) {
+    throw kms::KurentoException(
+        kms::ErrorCode::kMediaObjectIllegalParamError,
+        "setVideoFormat: caps need a codec and a framerate with positive terms");
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  videoFormat_ = caps;
+}
+
+std::shared_ptr<AudioCaps> MediaElementImpl::audioFormat() const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return audioFormat_;
+}
+
+std::shared_ptr<VideoCaps> MediaElementImpl::videoFormat() const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return videoFormat_;
+}
+
+void MediaElementImpl::dumpGstreamerDot(const std::optional<GstreamerDotDetails>& details) {
+  dumpBinToDotFile(bin(), id(), details);
+}
+
+std::string MediaElementImpl::getGstreamerDot(const std::optional<GstreamerDotDetails>& details) {
+  return binToDot(bin(), details);
+}
+
+std::map<std::string, std::shared_ptr<Stats>> MediaElementImpl::getStats(
+    const std::optional<MediaType>&) {
+  auto stats = std::make_shared<ElementStats>();
+  stats->id = id();
+  stats->type = StatsType::element;
+  stats->timestampMillis = nowMillis();
+  return {{id(), stats}};
+}
+
+bool MediaElementImpl::isMediaFlowingIn(const MediaType& mediaType,
+                                        const std::string& sinkMediaDescription) {
+  if (mediaType == MediaType::DATA || sinkMediaDescription != "default") {
+    return false;
+  }
+  const auto& monitor = inMonitors_[slot(mediaType)];
+  return monitor && monitor->isFlowing();
+}
+
+bool MediaElementImpl::isMediaFlowingOut(const MediaType& mediaType,
+                                         const std::string& sourceMediaDescription) {
+  if (mediaType == MediaType::DATA || sourceMediaDescription != "default") {
+    return false;
+  }
+  const auto& monitor = outMonitors_[slot(mediaType)];
+  return monitor && monitor->isFlowing();
+}
+
+bool MediaElementImpl::isMediaTranscoding(const MediaType&, const std::string&) {
+  return false;  // a plain element forwards what it receives; encoders override this
+}
+
+namespace {
+
+void checkBitrate(const char* name, int32_t bitrateBps) {
+  if (bitrateBps < 0) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                std::string(name) + " must be >= 0 bps, got " +
+                                    std::to_string(bitrateBps));
+  }
+}
+
+}  // namespace
+
+int32_t MediaElementImpl::getEncoderBitrate() { return encoderBitrateBps_; }
+
+void MediaElementImpl::setEncoderBitrate(const int32_t& encoderBitrate) {
+  checkBitrate("encoderBitrate", encoderBitrate);
+  encoderBitrateBps_ = encoderBitrate;
+}
+
+int32_t MediaElementImpl::getMinEncoderBitrate() { return minEncoderBitrateBps_; }
+
+void MediaElementImpl::setMinEncoderBitrate(const int32_t& minEncoderBitrate) {
+  checkBitrate("minEncoderBitrate", minEncoderBitrate);
+  minEncoderBitrateBps_ = minEncoderBitrate;
+}
+
+int32_t MediaElementImpl::getMaxEncoderBitrate() { return maxEncoderBitrateBps_; }
+
+void MediaElementImpl::setMaxEncoderBitrate(const int32_t& maxEncoderBitrate) {
+  checkBitrate("maxEncoderBitrate", maxEncoderBitrate);
+  maxEncoderBitrateBps_ = maxEncoderBitrate;
+}
+
+}  // namespace kurento

@@ -1,0 +1,107 @@
+// MediaElement: a GstBin in the pipeline with one input and one output per media type,
+// connected to other elements through tees (one source feeds a sink; a source feeds many).
+#pragma once
+
+#include "MediaElementBase.hpp"
+#include "MediaFlowMonitor.hpp"
+
+#include <kms/sdk/Gst.hpp>
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kurento {
+
+class MediaPipelineImpl;
+
+class MediaElementImpl : public MediaElementBase {
+ public:
+  // `parent` is the pipeline (or a hub); `name` names the GstBin in dot dumps.
+  MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& parent, const std::string& name);
+  ~MediaElementImpl() override;
+
+  std::vector<std::shared_ptr<ElementConnectionData>> getSourceConnections(
+      const std::optional<MediaType>& mediaType,
+      const std::optional<std::string>& description) override;
+  std::vector<std::shared_ptr<ElementConnectionData>> getSinkConnections(
+      const std::optional<MediaType>& mediaType,
+      const std::optional<std::string>& description) override;
+  void connect(const std::shared_ptr<MediaElementImpl>& sink,
+               const std::optional<MediaType>& mediaType,
+               const std::optional<std::string>& sourceMediaDescription,
+               const std::optional<std::string>& sinkMediaDescription) override;
+  void disconnect(const std::shared_ptr<MediaElementImpl>& sink,
+                  const std::optional<MediaType>& mediaType,
+                  const std::optional<std::string>& sourceMediaDescription,
+                  const std::optional<std::string>& sinkMediaDescription) override;
+  void setAudioFormat(const std::shared_ptr<AudioCaps>& caps) override;
+  void setVideoFormat(const std::shared_ptr<VideoCaps>& caps) override;
+  void dumpGstreamerDot(const std::optional<GstreamerDotDetails>& details) override;
+  std::string getGstreamerDot(const std::optional<GstreamerDotDetails>& details) override;
+  std::map<std::string, std::shared_ptr<Stats>> getStats(
+      const std::optional<MediaType>& mediaType) override;
+  bool isMediaFlowingIn(const MediaType& mediaType,
+                        const std::string& sinkMediaDescription) override;
+  bool isMediaFlowingOut(const MediaType& mediaType,
+                         const std::string& sourceMediaDescription) override;
+  bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
+  int32_t getEncoderBitrate() override;
+  void setEncoderBitrate(const int32_t& encoderBitrate) override;
+  int32_t getMinEncoderBitrate() override;
+  void setMinEncoderBitrate(const int32_t& minEncoderBitrate) override;
+  int32_t getMaxEncoderBitrate() override;
+  void setMaxEncoderBitrate(const int32_t& maxEncoderBitrate) override;
+
+  void postConstructor() override;
+  void releaseResources() override;
+
+  // The bin holding this element's GStreamer graph.
+  GstBin* bin() const { return GST_BIN(bin_.get()); }
+  // The ghost pad through which media of `type` enters; null when the type is not handled.
+  GstPad* inputPad(MediaType type) const;
+  // The audio and video formats requested by setAudioFormat/setVideoFormat, if any.
+  std::shared_ptr<AudioCaps> audioFormat() const;
+  std::shared_ptr<VideoCaps> videoFormat() const;
+
+ protected:
+  // Subclasses, in their constructor: expose the sink pad `target` (inside bin()) as the
+  // element's input of `type`; and feed what they produce into outputSinkPad(type).
+  void setInput(MediaType type, GstPad* target);
+  GstPad* outputSinkPad(MediaType type) const;
+
+ private:
+  struct Connection;
+  static constexpr size_t kMediaTypes = 2;  // AUDIO and VIDEO carry GStreamer pads
+  static size_t slot(MediaType type);
+
+  std::vector<MediaType> typesOf(const std::optional<MediaType>& mediaType) const;
+  void linkTo(MediaElementImpl& sink, MediaType type, const std::string& sourceDescription,
+              const std::string& sinkDescription);
+  void unlink(const Connection& connection);
+  void dropSourceOf(MediaType type);
+  void watchFlow(MediaType type);
+  void onFlowChange(bool input, MediaType type, bool flowing);
+
+  kms::GRef<GstElement> bin_;
+  std::shared_ptr<MediaPipelineImpl> pipeline_;
+  std::array<GstElement*, kMediaTypes> tees_{};     // owned by bin_
+  std::array<GstPad*, kMediaTypes> inputs_{};       // ghost pads owned by bin_
+  std::array<std::unique_ptr<MediaFlowMonitor>, kMediaTypes> inMonitors_;
+  std::array<std::unique_ptr<MediaFlowMonitor>, kMediaTypes> outMonitors_;
+
+  mutable std::recursive_mutex mutex_;
+  std::vector<std::shared_ptr<Connection>> sinks_;    // where this element sends media
+  std::vector<std::weak_ptr<Connection>> sources_;    // what feeds this element
+  std::shared_ptr<AudioCaps> audioFormat_;
+  std::shared_ptr<VideoCaps> videoFormat_;
+  int32_t encoderBitrateBps_;
+  int32_t minEncoderBitrateBps_;
+  int32_t maxEncoderBitrateBps_;
+  unsigned padCounter_ = 0;
+};
+
+}  // namespace kurento

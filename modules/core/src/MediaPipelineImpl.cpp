@@ -1,0 +1,81 @@
+#include "MediaPipelineImpl.hpp"
+
+#include "GstDot.hpp"
+
+#include <kms/sdk/Error.hpp>
+
+namespace kurento {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-core-pipeline", "MediaPipeline");
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+MediaPipelineImpl::MediaPipelineImpl()
+    : pipeline_(kms::GRef<GstElement>::adopt(gst_pipeline_new(nullptr))) {
+  if (!pipeline_) {
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "GStreamer could not create a pipeline");
+  }
+  kms::GRef<GstBus> bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline_.get()));
+  // Errors must reach clients even without a main loop: handle them synchronously.
+  gst_bus_set_sync_handler(bus.get(), &MediaPipelineImpl::onBusMessage, this, nullptr);
+}
+
+MediaPipelineImpl::~MediaPipelineImpl() {
+  kms::GRef<GstBus> bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline_.get()));
+  gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
+  gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+}
+
+void MediaPipelineImpl::postConstructor() {
+  gst_object_set_name(GST_OBJECT(pipeline_.get()), id().c_str());
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "pipeline " + id() + " could not be started");
+  }
+  GST_INFO("pipeline %s created", id().c_str());
+}
+
+void MediaPipelineImpl::releaseResources() {
+  gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  GST_INFO("pipeline %s released", id().c_str());
+}
+
+GstBusSyncReply MediaPipelineImpl::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
+  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+    static_cast<MediaPipelineImpl*>(self)->handleError(message);
+  }
+  return GST_BUS_DROP;
+}
+
+void MediaPipelineImpl::handleError(GstMessage* message) const {
+  GError* error = nullptr;
+  gchar* debug = nullptr;
+  gst_message_parse_error(message, &error, &debug);
+  const std::string source = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
+  const std::string description = source + ": " + (error != nullptr ? error->message : "?");
+  GST_ERROR("pipeline %s: %s (%s)", id().c_str(), description.c_str(),
+            debug != nullptr ? debug : "");
+  raiseMediaError("UNEXPECTED_ERROR", description,
+                  static_cast<int32_t>(kms::ErrorCode::kUnexpectedError));
+  g_clear_error(&error);
+  g_free(debug);
+}
+
+std::string MediaPipelineImpl::getGstreamerDot(
+    const std::optional<GstreamerDotDetails>& details) {
+  return binToDot(bin(), details);
+}
+
+void MediaPipelineImpl::dumpGstreamerDot(const std::optional<GstreamerDotDetails>& details) {
+  dumpBinToDotFile(bin(), id(), details);
+}
+
+bool MediaPipelineImpl::getLatencyStats() { return latencyStats_.load(); }
+
+void MediaPipelineImpl::setLatencyStats(const bool& latencyStats) {
+  latencyStats_.store(latencyStats);
+}
+
+}  // namespace kurento
