@@ -1,0 +1,42 @@
+// The host's typed configuration: kurento.conf.json, command line, environment, *.conf.ini.
+#pragma once
+
+#include <kms/sdk/Config.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kms::host {
+
+struct SecureConfig {
+  uint16_t port = 8433;
+  std::string certificateFile;  // PEM with certificate and private key
+  std::string password;         // of the private key, may be empty
+};
+
+struct ServerConfig {
+  // mediaServer.net.websocket
+  std::string bindAddress = "0.0.0.0";
+  uint16_t port = 8888;
+  std::string path = "kurento";
+  int threads = 10;
+  std::optional<SecureConfig> secure;
+  // mediaServer.resources
+  int exceptionLimit = 0;  // 0: no limit
+  int killLimit = 0;       // 0: no limit
+  int garbageCollectorPeriodS = 240;
+  // mediaServer.metadata (free text returned by ServerManager.getMetadata)
+  std::string metadata;
+  // --modules-path / KURENTO_MODULES_PATH entries, then the default install directory.
+  std::vector<std::string> modulesPaths;
+  // --modules-config-path / KURENTO_MODULES_CONFIG_PATH; `<path>/kurento/<Class>.conf.ini`.
+  std::string modulesConfigPath = "/etc/kurento/modules";
+  std::string configFile;  // the kurento.conf.json that was read ("" when none)
+  // Per class settings from <modulesConfigPath>/kurento/*.conf.ini and KMS_* variables.
+  std::map<std::string, ClassConfig> classConfigs;
+};
+
+}  // namespace kms::host

@@ -1,0 +1,42 @@
+// The listening sockets (ws/http and, when configured, wss/https) on Boost.Beast.
+#pragma once
+
+#include "NetworkContext.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kms::host {
+
+class Listener;
+
+class WebSocketServer {
+ public:
+  // `webSocketPath` is the upgrade path with its leading slash ("/kurento").
+  WebSocketServer(boost::asio::io_context& io, RpcHandler& rpc, HttpHandler& http,
+                  SessionManager& sessions, Metrics& metrics, std::string webSocketPath);
+  ~WebSocketServer();
+
+  // Binds and starts accepting; returns the bound port (useful with port 0). Throws
+  // std::runtime_error naming the address and the reason.
+  uint16_t listen(const std::string& address, uint16_t port);
+  // The same with TLS; `pemFile` holds the certificate chain and the private key.
+  uint16_t listenTls(const std::string& address, uint16_t port, const std::string& pemFile,
+                     const std::string& password);
+
+  // Stops accepting and closes every connection (asynchronously).
+  void stop();
+
+ private:
+  boost::asio::io_context& io_;
+  NetworkContext network_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
+  std::vector<std::shared_ptr<Listener>> listeners_;
+};
+
+}  // namespace kms::host
