@@ -88,6 +88,27 @@ class Reader {
     return number;
   }
 
+  // A share in (0, 1], as a number or numeric text ("0.8" in Kurento's own file).
+  std::optional<double> fraction(const Json& object, const std::string& path,
+                                 const char* name) const {
+    const Json* value = member(object, name);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    const std::string key = joinKey(path, name);
+    double number = 0;
+    if (value->IsNumber()) {
+      number = value->GetDouble();
+    } else if (!value->IsString() || !parseDouble(value->GetString(), number)) {
+      fail(key, "expected a fraction such as 0.8, got " + describe(*value));
+    }
+    if (!(number > 0.0 && number <= 1.0)) {
+      fail(key, toJsonString(*value) + " is outside (0, 1]: it is a share of the process's "
+                "file and thread limits");
+    }
+    return number;
+  }
+
   std::optional<std::string> string(const Json& object, const std::string& path,
                                     const char* name) const {
     const Json* value = member(object, name);
@@ -123,6 +144,16 @@ class Reader {
   const std::string& file() const { return file_; }
 
  private:
+  static bool parseDouble(const char* text, double& number) {
+    try {
+      size_t used = 0;
+      number = std::stod(text, &used);
+      return used == std::char_traits<char>::length(text);
+    } catch (const std::logic_error&) {
+      return false;
+    }
+  }
+
   static bool parseInteger(const char* text, int64_t& number) {
     try {
       size_t used = 0;
@@ -198,10 +229,9 @@ void readWebSocket(const Reader& reader, const Json& websocket, ServerConfig& co
 void readResources(const Reader& reader, const Json& resources, ServerConfig& config) {
   const std::string path = "mediaServer.resources";
   reader.warnUnknown(resources, path, {"exceptionLimit", "killLimit", "garbageCollectorPeriod"});
-  config.exceptionLimit = static_cast<int>(
-      reader.integer(resources, path, "exceptionLimit", 0, kMaxInt).value_or(config.exceptionLimit));
-  config.killLimit = static_cast<int>(
-      reader.integer(resources, path, "killLimit", 0, kMaxInt).value_or(config.killLimit));
+  config.exceptionLimit =
+      reader.fraction(resources, path, "exceptionLimit").value_or(config.exceptionLimit);
+  config.killLimit = reader.fraction(resources, path, "killLimit").value_or(config.killLimit);
   config.garbageCollectorPeriodS =
       static_cast<int>(reader.integer(resources, path, "garbageCollectorPeriod", 1, kMaxInt)
                            .value_or(config.garbageCollectorPeriodS));

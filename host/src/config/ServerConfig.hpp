@@ -25,8 +25,11 @@ struct ServerConfig {
   int threads = 10;
   std::optional<SecureConfig> secure;
   // mediaServer.resources
-  int exceptionLimit = 0;  // 0: no limit
-  int killLimit = 0;       // 0: no limit
+  // Shares of the process's file/thread limits (see server/ResourceUsage.hpp); 0: no limit.
+  // Above exceptionLimit, create fails with NOT_ENOUGH_RESOURCES; above killLimit with no
+  // object alive, the server exits with status 1 so that its supervisor restarts it.
+  double exceptionLimit = 0.0;
+  double killLimit = 0.0;
   int garbageCollectorPeriodS = 240;
   // mediaServer.metadata (free text returned by ServerManager.getMetadata)
   std::string metadata;

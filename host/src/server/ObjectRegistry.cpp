@@ -1,5 +1,7 @@
 #include "ObjectRegistry.hpp"
 
+#include "ResourceUsage.hpp"
+
 #include "Ids.hpp"
 
 #include <kms/sdk/Error.hpp>
@@ -59,6 +61,17 @@ RemoteObjectPtr ObjectRegistry::create(std::string_view type, const Json& constr
   if (factory == factories_.end()) {
     throw KurentoException(ErrorCode::kMediaObjectTypeNotFound,
                            "type '" + clip(type) + "' not found: no loaded module creates it");
+  }
+  if (config_.exceptionLimit > 0.0) {
+    const double usage = resourceUsageFraction();
+    if (usage > config_.exceptionLimit) {
+      throw KurentoException(ErrorCode::kNotEnoughResources,
+                             "cannot create " + clip(type) + ": the server uses " +
+                                 std::to_string(static_cast<int>(usage * 100)) +
+                                 "% of its file/thread limits (exceptionLimit " +
+                                 std::to_string(static_cast<int>(config_.exceptionLimit * 100)) +
+                                 "%)");
+    }
   }
   RemoteObjectPtr object = factory->second->create(constructorParams);
   if (!object) {

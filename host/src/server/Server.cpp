@@ -3,6 +3,7 @@
 #include "EventDispatcher.hpp"
 #include "HttpHandler.hpp"
 #include "Metrics.hpp"
+#include "ResourceUsage.hpp"
 #include "ObjectRegistry.hpp"
 #include "RpcHandler.hpp"
 #include "SessionManager.hpp"
@@ -70,6 +71,7 @@ struct Server::Impl {
   void waitForConnectionsToClose(std::chrono::steady_clock::time_point deadline);
   void scheduleGc();
   void collectGarbage();
+  bool killLimitReached();
 
   // Declaration order is destruction order reversed: the modules' code outlives every object.
   ServerConfig config;
@@ -88,6 +90,7 @@ struct Server::Impl {
   boost::asio::steady_timer shutdownTimer;
   GMainLoop* mainLoop = nullptr;
   std::atomic<bool> stopping{false};
+  int exitCode = 0;  // 1 when killLimit ended the process
 
   std::mutex readyMutex;
   std::condition_variable readyChanged;
@@ -159,7 +162,7 @@ int Server::Impl::run() {
   });
   scheduleGc();
   serve();
-  return 0;
+  return exitCode;
 }
 
 void Server::Impl::serve() {
@@ -238,8 +241,35 @@ void Server::Impl::scheduleGc() {
       return;
     }
     collectGarbage();
+    if (killLimitReached()) {
+      exitCode = 1;
+      shutdown();
+      return;
+    }
     scheduleGc();
   });
+}
+
+// Kurento's killLimit: with no object alive and the process still above that share of its
+// file/thread limits, something leaks; exit so that systemd (Restart=on-failure) restarts it.
+bool Server::Impl::killLimitReached() {
+  if (config.killLimit <= 0.0) {
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(modelMutex);
+    if (registry.objectCount() > 1) {  // the ServerManager is always there
+      return false;
+    }
+  }
+  const double usage = resourceUsageFraction();
+  if (usage <= config.killLimit) {
+    return false;
+  }
+  GST_ERROR("no object is alive but the process uses %d%% of its file/thread limits "
+            "(killLimit %d%%): exiting with status 1 so that the service is restarted",
+            static_cast<int>(usage * 100), static_cast<int>(config.killLimit * 100));
+  return true;
 }
 
 void Server::Impl::collectGarbage() {

@@ -73,8 +73,9 @@ void runTransaction(RpcMethods& methods, const Json& params, RequestContext& con
                     Json& result, JsonAllocator& a) {
   const Json* operations = findMember(params, "operations");
   if (operations == nullptr || !operations->IsArray()) {
-    throw KurentoException(ErrorCode::kInvalidParams,
-                           "invalid params: 'operations' is required (an array)");
+    throw KurentoException(ErrorCode::kMalformedTransaction,
+                           "malformed transaction: 'operations' is required (an array of "
+                           "requests)");
   }
   static const Json kEmptyObject(rapidjson::kObjectType);
   std::vector<Json> results;

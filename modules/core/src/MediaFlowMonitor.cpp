@@ -24,7 +24,9 @@ void deleteStateRef(gpointer data) { delete static_cast<StateRef*>(data); }
 MediaFlowMonitor::MediaFlowMonitor(GstPad* pad, Callback onChange, uint32_t silenceMs)
     : state_(std::make_shared<State>()), pad_(GST_PAD(gst_object_ref(pad))) {
   state_->onChange = std::move(onChange);
-  probeId_ = gst_pad_add_probe(pad_, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+  probeId_ = gst_pad_add_probe(pad_,
+                               static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                            GST_PAD_PROBE_TYPE_BUFFER_LIST),
                                &MediaFlowMonitor::onBuffer,
                                new StateRef(std::static_pointer_cast<void>(state_)),
                                &deleteStateRef);

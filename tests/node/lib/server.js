@@ -1,0 +1,89 @@
+// Starts the real kurento-media-server on a free loopback port and stops it afterwards.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const START_TIMEOUT_MS = 15000;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Returns { url, port, process, output(), stop() } once the server prints that it listens.
+async function startServer(extraConfig = {}) {
+  const binary = process.env.KMS_BINARY;
+  const modulesPath = process.env.KMS_MODULES_PATH;
+  if (!binary || !modulesPath) {
+    throw new Error('KMS_BINARY and KMS_MODULES_PATH must name the built server and modules');
+  }
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-node-'));
+  const confFile = path.join(dir, 'kurento.conf.json');
+  const resources = Object.assign({ garbageCollectorPeriod: 240 }, extraConfig.resources || {});
+  fs.writeFileSync(confFile, `// written by the node tests
+{
+  "mediaServer": {
+    "resources": ${JSON.stringify(resources)},
+    "net": { "websocket": { "port": ${port}, "path": "kurento", "threads": 2 } }
+  }
+}
+`);
+  const child = spawn(binary, ['-f', confFile, '--modules-path', modulesPath,
+    '--modules-config-path', path.join(dir, 'modules')],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GST_DEBUG: '2' } });
+  let output = '';
+  const collect = (chunk) => { output += chunk.toString(); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)),
+      START_TIMEOUT_MS);
+    const check = () => {
+      if (output.includes('listening on ws://')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  child.removeAllListeners('exit');
+
+  return {
+    port,
+    url: `ws://127.0.0.1:${port}/kurento`,
+    process: child,
+    output: () => output,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) {
+        resolve(child.exitCode);
+        return;
+      }
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', (code) => {
+        clearTimeout(killer);
+        fs.rmSync(dir, { recursive: true, force: true });
+        resolve(code);
+      });
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+module.exports = { startServer, freePort };
