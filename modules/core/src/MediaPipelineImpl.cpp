@@ -46,6 +46,9 @@ GstBusSyncReply MediaPipelineImpl::onBusMessage(GstBus*, GstMessage* message, gp
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
     static_cast<MediaPipelineImpl*>(self)->handleError(message);
   }
+  // A sync handler that drops a message owns it: without this unref every state change leaks
+  // a message, and each message keeps the pipeline alive.
+  gst_message_unref(message);
   return GST_BUS_DROP;
 }
 
