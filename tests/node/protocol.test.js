@@ -221,6 +221,12 @@ describe('Kurento protocol over WebSocket', () => {
     const { pipeline, element } = await pipelineWithElement();
     const other = await pipelineWithElement();
     assertError(await rpc.error('create', { type: 'NoSuchThing' }), 40100, 'MEDIA_OBJECT_TYPE_NOT_FOUND', /NoSuchThing/);
+    assertError(await rpc.error('create', { type: 'kurento.MediaElement', constructorParams: { mediaPipeline: pipeline } }),
+      40104, 'MEDIA_OBJECT_CONSTRUCTOR_NOT_FOUND', /abstract/);
+    assertError(await rpc.error('create', { type: 'HttpPostEndpoint', constructorParams: { mediaPipeline: pipeline } }),
+      40006, 'NOT_IMPLEMENTED', /HttpPostEndpoint.*elements/);
+    assertError(await rpc.error('invoke', { object: element, operation: 'connect', operationParams: { sink: element, mediaType: 'DATA' } }),
+      40005, 'UNSUPPORTED_MEDIA_TYPE', /DATA/);
     assertError(await rpc.error('create', { type: 'PassThrough' }), 40107, 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR', /mediaPipeline/);
     assertError(await rpc.error('create', { type: 'PassThrough', constructorParams: { mediaPipeline: 7 } }),
       40107, 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR', /mediaPipeline/);
@@ -326,6 +332,20 @@ describe('Kurento protocol over WebSocket', () => {
     assert.match(metrics.body, /kms_requests_total\{method="invoke"\} \d+/);
     assert.match(metrics.body, /kms_request_errors_total\{method="invoke",code="40101"\} \d+/);
     assert.equal((await httpGet(server.port, '/nothing')).status, 404);
+  });
+});
+
+describe('resource limits', () => {
+  it('refuses to create objects above exceptionLimit with 40009, given as Kurento writes it', async () => {
+    const server = await startServer({ resources: { exceptionLimit: '0.000001' } });
+    try {
+      const rpc = await connect(server.url);
+      assertError(await rpc.error('create', { type: 'MediaPipeline' }), 40009, 'NOT_ENOUGH_RESOURCES', /exceptionLimit/);
+      assert.equal((await rpc.call('ping', {})).value, 'pong');
+      await rpc.close();
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
   });
 });
 

@@ -51,16 +51,59 @@ void ObjectRegistry::addModule(const kms::ModuleDescriptor& descriptor, const st
     summary.factories.emplace_back(entry.typeName);
   }
   kmds_[summary.name] = descriptor.kmdJson != nullptr ? descriptor.kmdJson : "";
+  declareClasses(summary.name, descriptor.kmdJson);
   GST_INFO("module %s %s: %zu factories (%s)", summary.name.c_str(), summary.version.c_str(),
            summary.factories.size(), path.c_str());
   modules_.push_back(std::move(summary));
 }
 
+// Remembers the classes of a module's IDL, so that `create` of a declared class without a
+// factory says why (abstract, or not implemented by this server) instead of "not found".
+void ObjectRegistry::declareClasses(const std::string& module, const char* kmdJson) {
+  if (kmdJson == nullptr) {
+    return;
+  }
+  JsonDocument kmd;
+  kmd.Parse(kmdJson);
+  if (!kmd.IsObject() || !kmd.HasMember("remoteClasses") || !kmd["remoteClasses"].IsArray()) {
+    return;
+  }
+  for (const Json& remoteClass : kmd["remoteClasses"].GetArray()) {
+    if (!remoteClass.IsObject() || !remoteClass.HasMember("name") ||
+        !remoteClass["name"].IsString()) {
+      continue;
+    }
+    const std::string name = remoteClass["name"].GetString();
+    const bool isAbstract = remoteClass.HasMember("abstract") && remoteClass["abstract"].IsBool() &&
+                            remoteClass["abstract"].GetBool();
+    DeclaredClass declared{module, !isAbstract && remoteClass.HasMember("constructor")};
+    declared_.emplace(name, declared);
+    declared_.emplace("kurento." + name, declared);
+  }
+}
+
+void ObjectRegistry::throwNoFactory(std::string_view type) const {
+  auto declared = declared_.find(type);
+  if (declared == declared_.end()) {
+    throw KurentoException(ErrorCode::kMediaObjectTypeNotFound,
+                           "type '" + clip(type) + "' not found: no loaded module declares it");
+  }
+  if (!declared->second.constructible) {
+    throw KurentoException(ErrorCode::kMediaObjectConstructorNotFound,
+                           "type '" + clip(type) + "' of module " + declared->second.module +
+                               " is abstract: it has no constructor; create one of its "
+                               "subclasses");
+  }
+  throw KurentoException(ErrorCode::kNotImplemented,
+                         "type '" + clip(type) + "' is declared by module " +
+                             declared->second.module +
+                             " but this server does not implement it yet");
+}
+
 RemoteObjectPtr ObjectRegistry::create(std::string_view type, const Json& constructorParams) {
   auto factory = factories_.find(type);
   if (factory == factories_.end()) {
-    throw KurentoException(ErrorCode::kMediaObjectTypeNotFound,
-                           "type '" + clip(type) + "' not found: no loaded module creates it");
+    throwNoFactory(type);
   }
   if (config_.exceptionLimit > 0.0) {
     const double usage = resourceUsageFraction();

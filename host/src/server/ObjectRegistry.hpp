@@ -76,6 +76,14 @@ class ObjectRegistry : public ServerContext {
     std::vector<std::string> childIds;  // in creation order
   };
   using ObserverList = std::vector<ObjectObserver>;
+  // A class some loaded module's IDL declares, whether or not a factory creates it.
+  struct DeclaredClass {
+    std::string module;
+    bool constructible = false;  // not abstract and has a constructor
+  };
+
+  void declareClasses(const std::string& module, const char* kmdJson);
+  [[noreturn]] void throwNoFactory(std::string_view type) const;
 
   void insert(const RemoteObjectPtr& object, const std::string& parentId);
   void releaseTree(const RemoteObjectPtr& object);
@@ -86,6 +94,7 @@ class ObjectRegistry : public ServerContext {
   std::map<std::string, const kms::FactoryEntry*, std::less<>> factories_;
   std::vector<ModuleSummary> modules_;
   std::map<std::string, std::string, std::less<>> kmds_;
+  std::map<std::string, DeclaredClass, std::less<>> declared_;  // by Class and module.Class
 
   mutable std::shared_mutex objectsMutex_;
   std::map<std::string, Entry, std::less<>> objects_;
