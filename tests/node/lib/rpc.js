@@ -7,8 +7,9 @@ const WebSocket = require('ws');
 const ANSWER_TIMEOUT_MS = 10000;
 
 class RpcConnection {
-  constructor(url) {
+  constructor(url, options = {}) {
     this.url = url;
+    this.options = options;
     this.nextId = 0;
     this.pending = new Map();
     this.events = [];
@@ -16,7 +17,7 @@ class RpcConnection {
   }
 
   open() {
-    this.socket = new WebSocket(this.url, { maxPayload: 64 * 1024 * 1024 });
+    this.socket = new WebSocket(this.url, { maxPayload: 64 * 1024 * 1024, ...this.options });
     this.socket.on('message', (data) => this.onMessage(data.toString()));
     this.closed = new Promise((resolve) => this.socket.once('close', resolve));
     return new Promise((resolve, reject) => {
@@ -107,8 +108,8 @@ class RpcConnection {
   }
 }
 
-async function connect(url) {
-  return new RpcConnection(url).open();
+async function connect(url, options) {
+  return new RpcConnection(url, options).open();
 }
 
 module.exports = { connect, RpcConnection };

@@ -32,14 +32,24 @@ async function startServer(extraConfig = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-node-'));
   const confFile = path.join(dir, 'kurento.conf.json');
   const resources = Object.assign({ garbageCollectorPeriod: 240 }, extraConfig.resources || {});
-  fs.writeFileSync(confFile, `// written by the node tests
+  const websocket = Object.assign({ port, path: 'kurento', threads: 2 }, extraConfig.websocket || {});
+  // extraConfig.confText: a whole kurento.conf.json, with PORT standing for the port.
+  const confText = extraConfig.confText ? extraConfig.confText.replace(/PORT/g, String(port))
+    : `// written by the node tests
 {
   "mediaServer": {
     "resources": ${JSON.stringify(resources)},
-    "net": { "websocket": { "port": ${port}, "path": "kurento", "threads": 2 } }
+    "net": { "websocket": ${JSON.stringify(websocket)} }
   }
 }
-`);
+`;
+  fs.writeFileSync(confFile, confText);
+  // extraConfig.ini: { 'MediaElement.conf.ini': 'text' } under <modules-config-path>/kurento/.
+  const iniDir = path.join(dir, 'modules', 'kurento');
+  fs.mkdirSync(iniDir, { recursive: true });
+  for (const [name, text] of Object.entries(extraConfig.ini || {})) {
+    fs.writeFileSync(path.join(iniDir, name), text);
+  }
   const child = spawn(binary, ['-f', confFile, '--modules-path', modulesPath,
     '--modules-config-path', path.join(dir, 'modules')],
   { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GST_DEBUG: '2' } });
@@ -52,7 +62,8 @@ async function startServer(extraConfig = {}) {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)),
       START_TIMEOUT_MS);
     const check = () => {
-      if (output.includes('listening on ws://')) {
+      if (output.includes(extraConfig.websocket && extraConfig.websocket.secure
+        ? 'listening on wss://' : 'listening on ws://')) {
         clearTimeout(timer);
         resolve();
       }
@@ -67,6 +78,7 @@ async function startServer(extraConfig = {}) {
 
   return {
     port,
+    dir,
     url: `ws://127.0.0.1:${port}/kurento`,
     process: child,
     output: () => output,

@@ -1,0 +1,106 @@
+// The configuration a Kurento user already has: kurento.conf.json as Kurento ships it (comments,
+// limits as text), per class *.conf.ini files reaching the modules, and wss with a certificate.
+'use strict';
+
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { describe, it } = require('node:test');
+
+const { connect } = require('./lib/rpc');
+const { freePort, startServer } = require('./lib/server');
+
+// The layout and comments of Kurento 7's /etc/kurento/kurento.conf.json.
+const KURENTO_STOCK_CONF = `{
+  "mediaServer": {
+    "resources": {
+      // Resources usage limit for raising an exception when an object creation is attempted
+      "exceptionLimit": "0.8",
+      // Resources usage limit for restarting the server when no objects are alive
+      "killLimit": "0.7",
+      // Garbage collector period in seconds
+      "garbageCollectorPeriod": 240
+    },
+    "net": {
+      "websocket": {
+        "port": PORT,
+        //"secure": {
+        //  "port": 8433,
+        //  "certificate": "defaultCertificate.pem",
+        //  "password": ""
+        //},
+        "path": "kurento",
+        "threads": 10
+      }
+    }
+  }
+}
+`;
+
+async function withServer(config, body) {
+  const server = await startServer(config);
+  try {
+    await body(server);
+  } finally {
+    assert.equal(await server.stop(), 0, server.output());
+  }
+}
+
+describe('configuration in Kurento formats', () => {
+  it('starts with Kurento\'s own kurento.conf.json, comments and text limits included', async () => {
+    await withServer({ confText: KURENTO_STOCK_CONF }, async (server) => {
+      const rpc = await connect(server.url);
+      const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+      await rpc.call('release', { object: pipeline });
+      await rpc.close();
+    });
+  });
+
+  it('passes <Class>.conf.ini settings to the modules', async () => {
+    const ini = { 'MediaElement.conf.ini': '; comment\nencoderBitrate=123000\nmaxEncoderBitrate = 777000\n' };
+    await withServer({ ini }, async (server) => {
+      const rpc = await connect(server.url);
+      const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+      const element = (await rpc.call('create', { type: 'PassThrough', constructorParams: { mediaPipeline: pipeline } })).value;
+      const max = await rpc.call('invoke', { object: element, operation: 'getMaxEncoderBitrate' });
+      assert.equal(max.value, 777000);
+      const bitrate = await rpc.call('invoke', { object: element, operation: 'getEncoderBitrate' });
+      assert.equal(bitrate.value, 123000);
+      await rpc.call('release', { object: pipeline });
+      await rpc.close();
+    });
+  });
+
+  it('serves wss:// with the configured certificate beside ws://', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-tls-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const both = path.join(dir, 'cert+key.pem');
+    fs.writeFileSync(both, fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8'));
+    const securePort = await freePort();
+    try {
+      await withServer({ websocket: { secure: { port: securePort, certificate: both, password: '' } } },
+        async (server) => {
+          const secure = await connect(`wss://127.0.0.1:${securePort}/kurento`, { rejectUnauthorized: false });
+          assert.equal((await secure.call('ping', {})).value, 'pong');
+          const described = await secure.call('describe', { object: 'manager_ServerManager' });
+          assert.equal(described.type, 'ServerManager');
+          await secure.close();
+          const plain = await connect(server.url);
+          assert.equal((await plain.call('ping', {})).value, 'pong');
+          await plain.close();
+        });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a bad value, naming the file and the key', async () => {
+    await assert.rejects(startServer({ resources: { garbageCollectorPeriod: 'often' } }),
+      /kurento\.conf\.json.*mediaServer\.resources\.garbageCollectorPeriod/s);
+  });
+});
