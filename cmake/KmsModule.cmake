@@ -64,16 +64,21 @@ function(kms_add_module)
     list(APPEND import_args --import-kmd ${import_path})
   endforeach()
 
-  add_custom_command(OUTPUT ${generated}
+  # The generator rewrites only files whose text changed, so a stamp records the run; without
+  # it every build would run the generator again (the outputs keep their older times).
+  set(stamp ${out}/${M_NAME}.stamp)
+  add_custom_command(OUTPUT ${stamp}
+    BYPRODUCTS ${generated}
     COMMAND ${KMS_MODULE_CREATOR} --generate-cpp --kmd ${kmd_path} ${import_args}
             --impl-dir ${CMAKE_CURRENT_SOURCE_DIR}/src --output ${out}
+    COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
     DEPENDS ${kmd_path} ${M_IMPORTS} ${KMS_MODULE_CREATOR_DEPENDS}
     COMMENT "Generating C++ of module ${M_NAME} from ${M_KMD}"
     VERBATIM)
 
   set(target kms${M_NAME})
   list(FILTER generated INCLUDE REGEX "\\.cpp$")
-  add_library(${target} SHARED ${generated} ${M_SOURCES})
+  add_library(${target} SHARED ${generated} ${stamp} ${M_SOURCES})
   target_include_directories(${target} PUBLIC
     $<BUILD_INTERFACE:${out}>
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/src>)
