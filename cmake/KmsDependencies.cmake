@@ -1,6 +1,9 @@
 # Debian 12 packages only; see README for the apt-get line.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(GST REQUIRED IMPORTED_TARGET gstreamer-1.0>=1.22 gstreamer-base-1.0)
+# SDP parsing (core) and RTP endpoints (elements): gst-plugins-base libraries.
+pkg_check_modules(GST_SDP REQUIRED IMPORTED_TARGET gstreamer-sdp-1.0>=1.22)
+pkg_check_modules(GST_RTP REQUIRED IMPORTED_TARGET gstreamer-rtp-1.0>=1.22 gstreamer-net-1.0 gio-2.0)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)
 find_package(RapidJSON REQUIRED)
 find_package(OpenSSL REQUIRED)

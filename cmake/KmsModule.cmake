@@ -72,7 +72,7 @@ function(kms_add_module)
     COMMAND ${KMS_MODULE_CREATOR} --generate-cpp --kmd ${kmd_path} ${import_args}
             --impl-dir ${CMAKE_CURRENT_SOURCE_DIR}/src --output ${out}
     COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
-    DEPENDS ${kmd_path} ${M_IMPORTS} ${KMS_MODULE_CREATOR_DEPENDS}
+    DEPENDS ${kmd_path} ${M_IMPORTS} ${impl_headers} ${KMS_MODULE_CREATOR_DEPENDS}
     COMMENT "Generating C++ of module ${M_NAME} from ${M_KMD}"
     VERBATIM)
 

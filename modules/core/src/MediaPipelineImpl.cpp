@@ -45,6 +45,16 @@ void MediaPipelineImpl::releaseResources() {
 GstBusSyncReply MediaPipelineImpl::onBusMessage(GstBus*, GstMessage* message, gpointer self) {
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
     static_cast<MediaPipelineImpl*>(self)->handleError(message);
+  } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_LATENCY) {
+    // Live elements added while playing change the latency; recompute it outside the
+    // streaming thread that posted the message.
+    g_idle_add_full(
+        G_PRIORITY_DEFAULT_IDLE,
+        [](gpointer pipeline) {
+          gst_bin_recalculate_latency(GST_BIN(pipeline));
+          return G_SOURCE_REMOVE;
+        },
+        gst_object_ref(static_cast<MediaPipelineImpl*>(self)->pipeline_.get()), gst_object_unref);
   }
   // A sync handler that drops a message owns it: without this unref every state change leaks
   // a message, and each message keeps the pipeline alive.

@@ -1,0 +1,173 @@
+#include "RtpEndpointImpl.hpp"
+
+#include "MediaPipelineImpl.hpp"
+
+#include <kms/sdk/Error.hpp>
+#include <kms/sdk/ServerContext.hpp>
+
+namespace kurento {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-rtp-endpoint", "RtpEndpoint");
+
+constexpr guint kJitterBufferLatencyMs = 100;
+constexpr int kProfileAvpf = 3;  // GST_RTP_PROFILE_AVPF: immediate RTCP feedback
+
+size_t slotOf(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
+
+std::string configuredAddress() {
+  const kms::ServerContext& context = kms::serverContext();
+  std::string address = context.classConfig("RtpEndpoint").getString("externalIPv4", "");
+  if (address.empty()) {
+    address = context.classConfig("WebRtcEndpoint").getString("externalIPv4", "");
+  }
+  return address;
+}
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+RtpEndpointImpl::RtpEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline,
+                                 const std::shared_ptr<SDES>& crypto, bool useIpv6)
+    : RtpEndpointBase(mediaPipeline, "rtpendpoint"), useIpv6_(useIpv6) {
+  if (crypto) {
+    key_ = rtp::localKeyFrom(*crypto);
+  }
+  if (useIpv6_) {
+    throw kms::KurentoException(kms::ErrorCode::kNotImplemented,
+                                "useIpv6: RtpEndpoint serves IPv4 only for now");
+  }
+  negotiation_ = std::make_unique<rtp::RtpNegotiation>(
+      rtp::advertisedAddress(configuredAddress()), key_);
+  rtpbin_ = gst_element_factory_make("rtpbin", nullptr);
+  if (rtpbin_ == nullptr) {
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "GStreamer element 'rtpbin' is missing (gstreamer1.0-plugins-good)");
+  }
+  g_object_set(rtpbin_, "latency", kJitterBufferLatencyMs, "rtp-profile", kProfileAvpf, nullptr);
+  gst_bin_add(bin(), rtpbin_);
+  g_signal_connect(rtpbin_, "pad-added", G_CALLBACK(&RtpEndpointImpl::onRtpbinPadAdded), this);
+  g_signal_connect(rtpbin_, "on-timeout", G_CALLBACK(&RtpEndpointImpl::onRtpbinTimeout), this);
+  g_signal_connect(rtpbin_, "on-bye-ssrc", G_CALLBACK(&RtpEndpointImpl::onRtpbinTimeout), this);
+  for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    GstElement* queue = gst_element_factory_make("queue", nullptr);
+    gst_bin_add(bin(), queue);
+    GstPad* sink = gst_element_get_static_pad(queue, "sink");
+    setInput(type, sink);
+    gst_object_unref(sink);
+    inputQueues_[slotOf(type)] = queue;
+  }
+}
+
+RtpEndpointImpl::~RtpEndpointImpl() {
+  if (rtpbin_ != nullptr) {
+    g_signal_handlers_disconnect_by_data(rtpbin_, this);
+  }
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  sessions_.clear();
+}
+
+void RtpEndpointImpl::releaseResources() {
+  g_signal_handlers_disconnect_by_data(rtpbin_, this);
+  RtpEndpointBase::releaseResources();  // stops the graph: no streaming thread runs after this
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  sessions_.clear();
+}
+
+rtp::LocalPorts RtpEndpointImpl::reserve(MediaType type) {
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  if (sessions_.count(type) != 0) {
+    throw kms::KurentoException(kms::ErrorCode::kSdpEndPointProcessOfferError,
+                                std::string("only one ") + toString(type) +
+                                    " line is supported per RtpEndpoint");
+  }
+  rtp::SocketPair sockets = rtp::bindSocketPair(minPort(), maxPort(), useIpv6_);
+  rtp::LocalPorts ports{sockets.rtpPort, sockets.rtcpPort};
+  GstPad* input = gst_element_get_static_pad(inputQueues_[slotOf(type)], "src");
+  rtp::RtpMediaSession::Callbacks callbacks;
+  callbacks.mediaArrived = [this] { setMediaState(MediaState::CONNECTED); };
+  callbacks.transcoding = [this, type](bool on) { transcoding_[slotOf(type)] = on; };
+  const guint sessionId = static_cast<guint>(sessions_.size());
+  sessions_[type] = std::make_unique<rtp::RtpMediaSession>(
+      bin(), rtpbin_, sessionId, std::move(sockets), outputSinkPad(type), input, getMtu(),
+      std::move(callbacks));
+  gst_object_unref(input);
+  return ports;
+}
+
+std::string RtpEndpointImpl::createOffer(const OfferOptions& options) {
+  std::vector<MediaType> types;
+  if (options.offerToReceiveAudio.value_or(true)) {
+    types.push_back(MediaType::AUDIO);
+  }
+  if (options.offerToReceiveVideo.value_or(true)) {
+    types.push_back(MediaType::VIDEO);
+  }
+  if (types.empty()) {
+    throw kms::KurentoException(kms::ErrorCode::kSdpEndPointGenerateOfferError,
+                                "the offer options exclude both audio and video");
+  }
+  return negotiation_->createOffer(types, [this](MediaType type) { return reserve(type); });
+}
+
+std::string RtpEndpointImpl::createAnswer(const GstSDPMessage& offer) {
+  std::vector<rtp::MediaPlan> plans;
+  std::string answer = negotiation_->createAnswer(
+      offer, [this](MediaType type) { return reserve(type); }, plans);
+  plans_ = std::move(plans);
+  return answer;
+}
+
+void RtpEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
+  plans_ = negotiation_->applyAnswer(answer);
+}
+
+void RtpEndpointImpl::onNegotiated() {
+  {
+    std::lock_guard<std::mutex> lock(sessionsMutex_);
+    for (const rtp::MediaPlan& plan : plans_) {
+      auto session = sessions_.find(plan.type);
+      if (session != sessions_.end()) {
+        session->second->start(plan);
+      }
+    }
+  }
+  setConnectionState(ConnectionState::CONNECTED);
+}
+
+void RtpEndpointImpl::requestKeyframe() {
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  auto session = sessions_.find(MediaType::VIDEO);
+  if (session == sessions_.end()) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectOperationNotSupported,
+                                id() + " has no video line to request a keyframe on");
+  }
+  session->second->requestKeyframe();
+}
+
+bool RtpEndpointImpl::isMediaTranscoding(const MediaType& mediaType, const std::string&) {
+  return mediaType != MediaType::DATA && transcoding_[slotOf(mediaType)];
+}
+
+void RtpEndpointImpl::onRtpbinPadAdded(GstElement*, GstPad* pad, gpointer data) {
+  auto* self = static_cast<RtpEndpointImpl*>(data);
+  guint session = 0;
+  guint ssrc = 0;
+  guint pt = 0;
+  if (std::sscanf(GST_PAD_NAME(pad), "recv_rtp_src_%u_%u_%u", &session, &ssrc, &pt) != 3) {
+    return;
+  }
+  std::lock_guard<std::mutex> lock(self->sessionsMutex_);
+  for (auto& [type, mediaSession] : self->sessions_) {
+    if (mediaSession->sessionId() == session) {
+      mediaSession->onRtpbinPad(pad);
+    }
+  }
+}
+
+void RtpEndpointImpl::onRtpbinTimeout(GstElement*, guint session, guint ssrc, gpointer data) {
+  auto* self = static_cast<RtpEndpointImpl*>(data);
+  GST_INFO("%s: session %u SSRC %u timed out or said BYE", self->id().c_str(), session, ssrc);
+  self->setMediaState(MediaState::DISCONNECTED);
+}
+
+}  // namespace kurento

@@ -1,0 +1,49 @@
+// RtpEndpoint: plain RTP or SDES-SRTP over UDP with rtpbin, without ICE; symmetric RTP
+// (comedia) when the peer's offer says a=direction:active.
+#pragma once
+
+#include "RtpEndpointBase.hpp"
+#include "rtp/RtpMediaSession.hpp"
+#include "rtp/RtpNegotiation.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace kurento {
+
+class RtpEndpointImpl : public RtpEndpointBase {
+ public:
+  RtpEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline,
+                  const std::shared_ptr<SDES>& crypto, bool useIpv6);
+  ~RtpEndpointImpl() override;
+
+  void requestKeyframe() override;
+  bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
+  void releaseResources() override;
+
+ protected:
+  std::string createOffer(const OfferOptions& options) override;
+  std::string createAnswer(const GstSDPMessage& offer) override;
+  void applyAnswer(const GstSDPMessage& answer) override;
+  void onNegotiated() override;
+
+ private:
+  rtp::LocalPorts reserve(MediaType type);
+  void start(const std::vector<rtp::MediaPlan>& plans);
+  static void onRtpbinPadAdded(GstElement* rtpbin, GstPad* pad, gpointer self);
+  static void onRtpbinTimeout(GstElement* rtpbin, guint session, guint ssrc, gpointer self);
+
+  const bool useIpv6_;
+  std::optional<rtp::SrtpKey> key_;
+  GstElement* rtpbin_ = nullptr;  // owned by bin()
+  std::array<GstElement*, 2> inputQueues_{};
+  std::unique_ptr<rtp::RtpNegotiation> negotiation_;
+  std::mutex sessionsMutex_;
+  std::map<MediaType, std::unique_ptr<rtp::RtpMediaSession>> sessions_;
+  std::vector<rtp::MediaPlan> plans_;
+  std::array<std::atomic<bool>, 2> transcoding_{};
+};
+
+}  // namespace kurento

@@ -1,0 +1,329 @@
+#include "RtpMediaSession.hpp"
+
+#include <kms/sdk/Error.hpp>
+
+#include <gst/net/gstnetaddressmeta.h>
+
+#include <cstring>
+#include <string>
+
+namespace kurento::rtp {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-rtp-session", "RtpEndpoint media lines");
+
+std::string padName(const char* prefix, guint session) {
+  return prefix + std::to_string(session);
+}
+
+void link(GstElement* src, const std::string& srcPad, GstElement* sink, const std::string& sinkPad) {
+  if (!gst_element_link_pads(src, srcPad.c_str(), sink, sinkPad.c_str())) {
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "cannot link " + std::string(GST_ELEMENT_NAME(src)) + ":" + srcPad +
+                                    " to " + GST_ELEMENT_NAME(sink) + ":" + sinkPad);
+  }
+}
+
+gboolean forwardSticky(GstPad* pad, GstEvent** event, gpointer) {
+  if (GST_EVENT_TYPE(*event) != GST_EVENT_EOS) {
+    gst_pad_push_event(pad, gst_event_ref(*event));
+  }
+  return TRUE;
+}
+
+void setClient(GstElement* sink, const std::string& host, int port) {
+  g_signal_emit_by_name(sink, "clear");
+  if (!host.empty() && port > 0) {
+    g_signal_emit_by_name(sink, "add", host.c_str(), port);
+  }
+}
+
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+RtpMediaSession::RtpMediaSession(GstBin* bin, GstElement* rtpbin, guint sessionId,
+                                 SocketPair sockets, GstPad* output, GstPad* input, int mtu,
+                                 Callbacks callbacks)
+    : bin_(bin),
+      rtpbin_(rtpbin),
+      sessionId_(sessionId),
+      sockets_(std::move(sockets)),
+      output_(output),
+      input_(input),
+      mtu_(mtu),
+      callbacks_(std::move(callbacks)) {
+  if (input_ != nullptr) {
+    inputProbe_ = gst_pad_add_probe(
+        input_, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        &RtpMediaSession::onInputData, this, nullptr);
+  }
+}
+
+RtpMediaSession::~RtpMediaSession() {
+  if (input_ != nullptr && inputProbe_ != 0) {
+    gst_pad_remove_probe(input_, inputProbe_);
+  }
+}
+
+GstElement* RtpMediaSession::add(const char* factory) {
+  GstElement* element = gst_element_factory_make(factory, nullptr);
+  if (element == nullptr) {
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                std::string("GStreamer element '") + factory +
+                                    "' is missing (install gstreamer1.0-plugins-good/-bad)");
+  }
+  gst_bin_add(bin_, element);
+  return element;
+}
+
+GstCaps* RtpMediaSession::rtpCaps(bool secure) const {
+  return gst_caps_new_simple(secure ? "application/x-srtp" : "application/x-rtp", "media",
+                             G_TYPE_STRING, plan_.type == MediaType::AUDIO ? "audio" : "video",
+                             "clock-rate", G_TYPE_INT, plan_.codec->clockRate, "encoding-name",
+                             G_TYPE_STRING, plan_.codec->name, "payload", G_TYPE_INT,
+                             plan_.payloadType, nullptr);
+}
+
+void RtpMediaSession::start(const MediaPlan& plan) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (started_) {
+    return;
+  }
+  plan_ = plan;
+  buildSend();  // first: the receive side may set the senders' peer (comedia) at once
+  buildReceive();
+  started_ = true;
+  GST_INFO("session %u: %s %s pt %d, local %u/%u, peer %s:%u/%u%s%s", sessionId_,
+           plan_.type == MediaType::AUDIO ? "audio" : "video", plan_.codec->name,
+           plan_.payloadType, sockets_.rtpPort, sockets_.rtcpPort, plan_.remoteAddress.c_str(),
+           plan_.remoteRtpPort, plan_.remoteRtcpPort, plan_.comedia ? " (comedia)" : "",
+           plan_.localKey ? " SRTP" : "");
+}
+
+void RtpMediaSession::buildReceive() {
+  const bool secure = plan_.remoteKey.has_value();
+  GstElement* rtpSrc = add("udpsrc");
+  GstElement* rtcpSrc = add("udpsrc");
+  GstCaps* caps = rtpCaps(secure);
+  GstCaps* rtcpCaps = gst_caps_new_empty_simple(secure ? "application/x-srtcp" : "application/x-rtcp");
+  g_object_set(rtpSrc, "socket", sockets_.rtp.get(), "close-socket", FALSE, "caps", caps, nullptr);
+  g_object_set(rtcpSrc, "socket", sockets_.rtcp.get(), "close-socket", FALSE, "caps", rtcpCaps,
+               nullptr);
+  gst_caps_unref(caps);
+  gst_caps_unref(rtcpCaps);
+  GstPad* pad = gst_element_get_static_pad(rtpSrc, "src");
+  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &RtpMediaSession::onPeerRtp, this, nullptr);
+  gst_object_unref(pad);
+  pad = gst_element_get_static_pad(rtcpSrc, "src");
+  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, &RtpMediaSession::onPeerRtcp, this, nullptr);
+  gst_object_unref(pad);
+
+  if (secure) {
+    GstElement* srtpdec = add("srtpdec");
+    g_signal_connect(srtpdec, "request-key", G_CALLBACK(&RtpMediaSession::onRequestKey), this);
+    link(rtpSrc, "src", srtpdec, "rtp_sink");
+    link(rtcpSrc, "src", srtpdec, "rtcp_sink");
+    link(srtpdec, "rtp_src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
+    link(srtpdec, "rtcp_src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
+    gst_element_sync_state_with_parent(srtpdec);
+  } else {
+    link(rtpSrc, "src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
+    link(rtcpSrc, "src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
+  }
+  gst_element_sync_state_with_parent(rtpSrc);
+  gst_element_sync_state_with_parent(rtcpSrc);
+}
+
+void RtpMediaSession::buildSend() {
+  const bool secure = plan_.localKey.has_value();
+  const std::string host = plan_.comedia ? std::string() : plan_.remoteAddress;
+  rtpSink_ = add("udpsink");
+  rtcpSink_ = add("udpsink");
+  for (GstElement* sink : {rtpSink_, rtcpSink_}) {
+    g_object_set(sink, "sync", FALSE, "async", FALSE, "close-socket", FALSE, nullptr);
+  }
+  g_object_set(rtpSink_, "socket", sockets_.rtp.get(), nullptr);
+  g_object_set(rtcpSink_, "socket", sockets_.rtcp.get(), nullptr);
+  setClient(rtpSink_, plan_.send ? host : std::string(), plan_.remoteRtpPort);
+  setClient(rtcpSink_, host, plan_.remoteRtcpPort);
+
+  sendTarget_ = gst_element_request_pad_simple(rtpbin_, padName("send_rtp_sink_", sessionId_).c_str());
+  gst_object_unref(sendTarget_);  // rtpbin keeps it; released with rtpbin
+  if (secure) {
+    GstElement* srtpenc = add("srtpenc");
+    configureEncoder(srtpenc, *plan_.localKey);
+    link(rtpbin_, padName("send_rtp_src_", sessionId_), srtpenc, padName("rtp_sink_", sessionId_));
+    link(srtpenc, padName("rtp_src_", sessionId_), rtpSink_, "sink");
+    link(rtpbin_, padName("send_rtcp_src_", sessionId_), srtpenc, padName("rtcp_sink_", sessionId_));
+    link(srtpenc, padName("rtcp_src_", sessionId_), rtcpSink_, "sink");
+    gst_element_sync_state_with_parent(srtpenc);
+  } else {
+    link(rtpbin_, padName("send_rtp_src_", sessionId_), rtpSink_, "sink");
+    link(rtpbin_, padName("send_rtcp_src_", sessionId_), rtcpSink_, "sink");
+  }
+  gst_element_sync_state_with_parent(rtpSink_);
+  gst_element_sync_state_with_parent(rtcpSink_);
+}
+
+GstPadProbeReturn RtpMediaSession::onInputData(GstPad* pad, GstPadProbeInfo*, gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  std::lock_guard<std::mutex> lock(self->mutex_);
+  if (!self->started_ || !self->plan_.send || self->sendLinked_) {
+    return self->sendLinked_ ? GST_PAD_PROBE_PASS : GST_PAD_PROBE_DROP;
+  }
+  GstCaps* caps = gst_pad_get_current_caps(pad);
+  if (caps == nullptr) {
+    return GST_PAD_PROBE_DROP;
+  }
+  try {
+    self->linkSendChain(caps);
+  } catch (const std::exception& e) {
+    GST_ERROR("session %u: cannot send: %s", self->sessionId_, e.what());
+    gst_caps_unref(caps);
+    return GST_PAD_PROBE_DROP;
+  }
+  gst_caps_unref(caps);
+  self->sendLinked_ = true;
+  self->inputProbe_ = 0;
+  gst_pad_sticky_events_foreach(pad, &forwardSticky, nullptr);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
+  const CodecInfo& codec = *plan_.codec;
+  const std::string media = gst_structure_get_name(gst_caps_get_structure(inputCaps, 0));
+  const bool video = plan_.type == MediaType::VIDEO;
+  std::string description;
+  bool transcoding = true;
+  if (media == codec.encodedCaps) {
+    description = codec.parser != nullptr ? std::string(codec.parser) + " config-interval=-1"
+                                          : std::string("identity");
+    transcoding = false;
+  } else if (media == (video ? "video/x-raw" : "audio/x-raw")) {
+    description = video ? "videoconvert ! " : "audioconvert ! audioresample ! ";
+    description += codec.encoder;
+  } else {
+    description = video ? "decodebin ! videoconvert ! " : "decodebin ! audioconvert ! audioresample ! ";
+    description += codec.encoder;
+  }
+  GError* error = nullptr;
+  GstElement* chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
+  if (chain == nullptr) {
+    std::string message = error != nullptr ? error->message : "?";
+    g_clear_error(&error);
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "cannot build '" + description + "': " + message);
+  }
+  gst_bin_add(bin_, chain);
+  GstElement* payloader = add(codec.payloader);
+  g_object_set(payloader, "pt", static_cast<guint>(plan_.payloadType), "mtu",
+               static_cast<guint>(mtu_), nullptr);
+  if (std::strcmp(codec.name, "H264") == 0) {
+    g_object_set(payloader, "config-interval", -1, nullptr);
+  }
+  link(chain, "src", payloader, "sink");
+  GstPad* payloaderSrc = gst_element_get_static_pad(payloader, "src");
+  const GstPadLinkReturn linked = gst_pad_link(payloaderSrc, sendTarget_);
+  gst_object_unref(payloaderSrc);
+  if (linked != GST_PAD_LINK_OK) {
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "cannot link the payloader to rtpbin");
+  }
+  gst_element_sync_state_with_parent(payloader);
+  gst_element_sync_state_with_parent(chain);
+  GstPad* chainSink = gst_element_get_static_pad(chain, "sink");
+  gst_pad_link(input_, chainSink);
+  gst_object_unref(chainSink);
+  GST_INFO("session %u: sending %s from %s (%s)", sessionId_, codec.name, media.c_str(),
+           transcoding ? "transcoding" : "forwarding");
+  if (callbacks_.transcoding) {
+    callbacks_.transcoding(transcoding);
+  }
+}
+
+void RtpMediaSession::onRtpbinPad(GstPad* pad) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!started_) {
+    return;
+  }
+  if (outputLinked_) {
+    GstElement* sink = add("fakesink");
+    g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+    GstPad* sinkPad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_link(pad, sinkPad);
+    gst_object_unref(sinkPad);
+    gst_element_sync_state_with_parent(sink);
+    GST_INFO("session %u: another stream (%s) is discarded", sessionId_, GST_PAD_NAME(pad));
+    return;
+  }
+  depayloader_ = add(plan_.codec->depayloader);
+  GstElement* last = depayloader_;
+  if (plan_.codec->parser != nullptr) {
+    GstElement* parser = add(plan_.codec->parser);
+    link(depayloader_, "src", parser, "sink");
+    gst_element_sync_state_with_parent(parser);
+    last = parser;
+  }
+  GstPad* lastSrc = gst_element_get_static_pad(last, "src");
+  gst_pad_link(lastSrc, output_);
+  gst_object_unref(lastSrc);
+  gst_element_sync_state_with_parent(depayloader_);
+  GstPad* depaySink = gst_element_get_static_pad(depayloader_, "sink");
+  gst_pad_link(pad, depaySink);
+  gst_object_unref(depaySink);
+  outputLinked_ = true;
+  GST_INFO("session %u: receiving %s on %s", sessionId_, plan_.codec->name, GST_PAD_NAME(pad));
+}
+
+void RtpMediaSession::requestKeyframe() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (depayloader_ == nullptr) {
+    return;
+  }
+  GstStructure* request = gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN,
+                                            TRUE, nullptr);
+  gst_element_send_event(depayloader_, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, request));
+}
+
+GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpointer self) {
+  static_cast<RtpMediaSession*>(self)->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), false);
+  return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn RtpMediaSession::onPeerRtcp(GstPad*, GstPadProbeInfo* info, gpointer self) {
+  static_cast<RtpMediaSession*>(self)->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), true);
+  return GST_PAD_PROBE_OK;
+}
+
+// The first packet marks the media as connected; with comedia, it tells where to send.
+void RtpMediaSession::learnPeer(GstBuffer* buffer, bool rtcp) {
+  if (!peerSeen_.exchange(true) && callbacks_.mediaArrived) {
+    callbacks_.mediaArrived();
+  }
+  std::atomic<bool>& learned = rtcp ? rtcpPeerLearned_ : rtpPeerLearned_;
+  if (!plan_.comedia || learned.exchange(true)) {
+    return;
+  }
+  GstNetAddressMeta* meta = gst_buffer_get_net_address_meta(buffer);
+  if (meta == nullptr || !G_IS_INET_SOCKET_ADDRESS(meta->addr)) {
+    learned = false;
+    return;
+  }
+  auto* address = G_INET_SOCKET_ADDRESS(meta->addr);
+  gchar* host = g_inet_address_to_string(g_inet_socket_address_get_address(address));
+  const int port = g_inet_socket_address_get_port(address);
+  GST_INFO("session %u: comedia: sending %s to %s:%d", sessionId_, rtcp ? "RTCP" : "RTP", host,
+           port);
+  if (rtcp || plan_.send) {
+    setClient(rtcp ? rtcpSink_ : rtpSink_, host, port);
+  }
+  g_free(host);
+}
+
+GstCaps* RtpMediaSession::onRequestKey(GstElement*, guint ssrc, gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  GST_DEBUG("session %u: SRTP key for SSRC %u", self->sessionId_, ssrc);
+  return srtpCaps(*self->plan_.remoteKey);
+}
+
+}  // namespace kurento::rtp

@@ -1,0 +1,80 @@
+// The GStreamer graph of one negotiated media line of an RtpEndpoint: UDP in and out (from
+// the same ports), optional SRTP, an rtpbin session, the depayloader that feeds the element's
+// output and the payloader (with an encoder only when the input is not already in the agreed
+// codec) that takes the element's input.
+#pragma once
+
+#include "RtpNegotiation.hpp"
+#include "RtpSockets.hpp"
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+
+namespace kurento::rtp {
+
+class RtpMediaSession {
+ public:
+  struct Callbacks {
+    std::function<void()> mediaArrived;     // first RTP or RTCP packet from the peer
+    std::function<void(bool)> transcoding;  // the send path encodes (true) or forwards
+  };
+
+  // `bin` holds the endpoint's graph, `rtpbin` its rtpbin; `output` is the sink pad that
+  // receives the depayloaded media; `input` is the src pad the element's input arrives on.
+  RtpMediaSession(GstBin* bin, GstElement* rtpbin, guint sessionId, SocketPair sockets,
+                  GstPad* output, GstPad* input, int mtu, Callbacks callbacks);
+  ~RtpMediaSession();
+  RtpMediaSession(const RtpMediaSession&) = delete;
+  RtpMediaSession& operator=(const RtpMediaSession&) = delete;
+
+  uint16_t rtpPort() const { return sockets_.rtpPort; }
+  uint16_t rtcpPort() const { return sockets_.rtcpPort; }
+  guint sessionId() const { return sessionId_; }
+
+  // Builds the graph for `plan` (once).
+  void start(const MediaPlan& plan);
+  // rtpbin's pad-added for this session: links the first stream to the output.
+  void onRtpbinPad(GstPad* pad);
+  // Asks the peer for a keyframe (RTCP PLI/FIR through rtpbin).
+  void requestKeyframe();
+
+ private:
+  GstElement* add(const char* factory);
+  void buildReceive();
+  void buildSend();
+  GstCaps* rtpCaps(bool secure) const;
+  void linkSendChain(GstCaps* inputCaps);
+  static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn onPeerRtp(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  static GstPadProbeReturn onPeerRtcp(GstPad* pad, GstPadProbeInfo* info, gpointer self);
+  void learnPeer(GstBuffer* buffer, bool rtcp);
+  static GstCaps* onRequestKey(GstElement* srtpdec, guint ssrc, gpointer self);
+
+  GstBin* bin_;
+  GstElement* rtpbin_;
+  const guint sessionId_;
+  SocketPair sockets_;
+  GstPad* output_;
+  GstPad* input_;
+  const int mtu_;
+  Callbacks callbacks_;
+
+  std::mutex mutex_;
+  MediaPlan plan_;
+  bool started_ = false;
+  bool outputLinked_ = false;
+  bool sendLinked_ = false;
+  GstElement* depayloader_ = nullptr;
+  GstElement* rtpSink_ = nullptr;   // udpsink of RTP
+  GstElement* rtcpSink_ = nullptr;  // udpsink of RTCP
+  GstPad* sendTarget_ = nullptr;    // where the send chain ends (rtpbin send_rtp_sink)
+  gulong inputProbe_ = 0;
+  std::atomic<bool> peerSeen_{false};
+  std::atomic<bool> rtpPeerLearned_{false};
+  std::atomic<bool> rtcpPeerLearned_{false};
+};
+
+}  // namespace kurento::rtp
