@@ -34,6 +34,7 @@ struct MediaElementImpl::Connection {
   std::string sinkDescription;
   GstPad* teePad = nullptr;     // request pad of the source's tee
   GstPad* ghostPad = nullptr;   // the source bin's ghost of teePad
+  GstElement* loop = nullptr;   // connection to itself: a queue in the pipeline between them
 };
 
 MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& parent,
@@ -212,7 +213,12 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   connection->ghostPad = gst_ghost_pad_new(ghostName.c_str(), connection->teePad);
   gst_pad_set_active(connection->ghostPad, TRUE);
   gst_element_add_pad(bin_.get(), connection->ghostPad);
-  GstPadLinkReturn linked = gst_pad_link(connection->ghostPad, sink.inputPad(type));
+  GstPadLinkReturn linked = GST_PAD_LINK_OK;
+  if (&sink == this) {
+    linked = linkThroughLoop(*connection, type);
+  } else {
+    linked = gst_pad_link(connection->ghostPad, sink.inputPad(type));
+  }
   if (linked != GST_PAD_LINK_OK) {
     gst_element_remove_pad(bin_.get(), connection->ghostPad);
     gst_element_release_request_pad(tees_[slot(type)], connection->teePad);
@@ -234,6 +240,37 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   event.sourceMediaDescription = sourceDescription;
   event.sinkMediaDescription = sinkDescription;
   raiseElementConnected(event);
+}
+
+// GStreamer does not link an element to itself: the loop goes out of the bin through a queue
+// in the pipeline and back in (Kurento's "loopback" of Hello World).
+GstPadLinkReturn MediaElementImpl::linkThroughLoop(Connection& connection, MediaType type) {
+  connection.loop = gst_element_factory_make("queue", nullptr);
+  gst_bin_add(pipeline_->bin(), connection.loop);
+  GstPad* loopSink = gst_element_get_static_pad(connection.loop, "sink");
+  GstPad* loopSrc = gst_element_get_static_pad(connection.loop, "src");
+  GstPadLinkReturn linked = gst_pad_link(connection.ghostPad, loopSink);
+  if (linked == GST_PAD_LINK_OK) {
+    linked = gst_pad_link(loopSrc, inputPad(type));
+  }
+  gst_object_unref(loopSink);
+  gst_object_unref(loopSrc);
+  if (linked != GST_PAD_LINK_OK) {
+    removeLoop(connection);
+  } else {
+    gst_element_sync_state_with_parent(connection.loop);
+  }
+  return linked;
+}
+
+void MediaElementImpl::removeLoop(Connection& connection) {
+  if (connection.loop == nullptr) {
+    return;
+  }
+  gst_element_set_locked_state(connection.loop, TRUE);
+  gst_element_set_state(connection.loop, GST_STATE_NULL);
+  gst_bin_remove(pipeline_->bin(), connection.loop);
+  connection.loop = nullptr;
 }
 
 void MediaElementImpl::dropSourceOf(MediaType type) {
@@ -267,8 +304,12 @@ void MediaElementImpl::unlink(const Connection& connection) {
     sinks_.erase(it);
   }
   auto sink = keep->sink.lock();
-  if (sink) {
+  if (keep->loop != nullptr) {
+    removeLoop(*keep);  // unlinks both sides as the queue leaves the pipeline
+  } else if (sink) {
     gst_pad_unlink(keep->ghostPad, sink->inputPad(keep->type));
+  }
+  if (sink) {
     std::lock_guard<std::recursive_mutex> sinkLock(sink->mutex_);
     sink->sources_.erase(std::remove_if(sink->sources_.begin(), sink->sources_.end(),
                                         [&](const auto& w) {

@@ -82,6 +82,8 @@ class MediaElementImpl : public MediaElementBase {
   void linkTo(MediaElementImpl& sink, MediaType type, const std::string& sourceDescription,
               const std::string& sinkDescription);
   void unlink(const Connection& connection);
+  GstPadLinkReturn linkThroughLoop(Connection& connection, MediaType type);
+  void removeLoop(Connection& connection);
   void dropSourceOf(MediaType type);
   void watchFlow(MediaType type);
   void onFlowChange(bool input, MediaType type, bool flowing);

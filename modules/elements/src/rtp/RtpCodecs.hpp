@@ -20,7 +20,11 @@ struct CodecInfo {
   const char* parser;        // between depayloader and the element's output; null if none
   const char* encodedCaps;   // caps of the encoded stream (media type only)
   const char* encoder;       // gst-launch syntax of the encoder used when transcoding
+  const char* decoder;       // gst-launch syntax of the decoder of encodedCaps
 };
+
+// The codec whose encoded caps are `mediaType` (e.g. "video/x-vp8"), or null.
+const CodecInfo* codecOfCaps(const std::string& mediaType);
 
 // Our codecs of `type`, in order of preference.
 std::vector<const CodecInfo*> supportedCodecs(MediaType type);

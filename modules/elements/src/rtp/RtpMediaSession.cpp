@@ -203,7 +203,11 @@ void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
     description = video ? "videoconvert ! " : "audioconvert ! audioresample ! ";
     description += codec.encoder;
   } else {
-    description = video ? "decodebin ! videoconvert ! " : "decodebin ! audioconvert ! audioresample ! ";
+    // A decoder we know keeps the chain free of asynchronous state changes; decodebin is
+    // the fallback for other formats.
+    const CodecInfo* incoming = codecOfCaps(media);
+    description = incoming != nullptr ? incoming->decoder : "decodebin";
+    description += video ? " ! videoconvert ! " : " ! audioconvert ! audioresample ! ";
     description += codec.encoder;
   }
   GError* error = nullptr;
@@ -232,8 +236,13 @@ void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
   gst_element_sync_state_with_parent(payloader);
   gst_element_sync_state_with_parent(chain);
   GstPad* chainSink = gst_element_get_static_pad(chain, "sink");
-  gst_pad_link(input_, chainSink);
+  const GstPadLinkReturn inputLinked = gst_pad_link(input_, chainSink);
   gst_object_unref(chainSink);
+  if (inputLinked != GST_PAD_LINK_OK) {
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                std::string("cannot link the input to '") + description + "': " +
+                                    gst_pad_link_get_name(inputLinked));
+  }
   GST_INFO("session %u: sending %s from %s (%s)", sessionId_, codec.name, media.c_str(),
            transcoding ? "transcoding" : "forwarding");
   if (callbacks_.transcoding) {

@@ -1,0 +1,223 @@
+// RtpEndpoint with real RTP peers (gst-launch-1.0 senders and receivers) through the real
+// server: plain RTP, codecs, transcoding only when needed, SDES-SRTP, comedia, SDP errors.
+'use strict';
+
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const { after, before, describe, it } = require('node:test');
+
+const { connect } = require('./lib/rpc');
+const { startServer } = require('./lib/server');
+const { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
+
+const DECODE_TIMEOUT_MS = 15000;
+const VP8 = { type: 'video', pt: 96, rtpmap: 'VP8/90000' };
+const H264 = { type: 'video', pt: 103, rtpmap: 'H264/90000', fmtp: 'packetization-mode=1;profile-level-id=42e01f' };
+const OPUS = { type: 'audio', pt: 111, rtpmap: 'opus/48000/2' };
+
+describe('RtpEndpoint with real RTP peers', () => {
+  let server;
+  let rpc;
+  const children = [];
+
+  before(async () => {
+    server = await startServer();
+    rpc = await connect(server.url);
+  });
+
+  after(async () => {
+    children.forEach((child) => child.kill('SIGKILL'));
+    if (rpc) await rpc.close();
+    if (server) assert.equal(await server.stop(), 0, server.output());
+  });
+
+  const invoke = async (object, operation, operationParams = {}) =>
+    (await rpc.call('invoke', { object, operation, operationParams })).value;
+
+  async function endpoints(constructorParams = {}) {
+    const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+    const create = async () => (await rpc.call('create', {
+      type: 'RtpEndpoint', constructorParams: { mediaPipeline: pipeline, ...constructorParams },
+    })).value;
+    return { pipeline, a: await create(), b: await create() };
+  }
+
+  // The receiver's offer to B (B sends to it), and the receiver process.
+  async function receiveFrom(endpoint, codec, media) {
+    const port = await freeUdpPort();
+    const child = receiver(codec, port);
+    children.push(child);
+    await invoke(endpoint, 'processOffer', {
+      offer: sdpOffer({ media: [{ ...media, port, direction: 'recvonly' }] }),
+    });
+    return child;
+  }
+
+  async function sendTo(endpoint, codec, media, options = {}) {
+    const answer = await invoke(endpoint, 'processOffer', {
+      offer: sdpOffer({ media: [{ ...media, port: 5000, direction: 'sendonly', ...options.media }] }),
+    });
+    const child = sender(codec, mediaPort(answer, media.type), options.sender);
+    children.push(child);
+    return { answer, child };
+  }
+
+  it('forwards VP8 from an RTP sender to an RTP receiver without transcoding', async () => {
+    const { pipeline, a, b } = await endpoints();
+    for (const type of ['ConnectionStateChanged', 'MediaStateChanged']) {
+      await rpc.call('subscribe', { object: a, type });
+    }
+    await invoke(a, 'connect', { sink: b });
+    const received = await receiveFrom(b, 'VP8', VP8);
+    const { answer } = await sendTo(a, 'VP8', VP8);
+    assert.match(answer, /m=video \d+ RTP\/AVP 96\r\na=rtpmap:96 VP8\/90000/);
+    assert.match(answer, /a=recvonly/);
+    assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), false);
+    assert.equal(await invoke(a, 'getMediaState'), 'CONNECTED');
+    assert.equal(await invoke(a, 'getConnectionState'), 'CONNECTED');
+    await rpc.waitForEvent((e) => e.object === a && e.type === 'MediaStateChanged' && e.data.newState === 'CONNECTED');
+    await rpc.waitForEvent((e) => e.object === a && e.type === 'ConnectionStateChanged' && e.data.newState === 'CONNECTED');
+    assert.equal(await invoke(a, 'getRemoteSessionDescriptor'), sdpOffer({ media: [{ ...VP8, port: 5000, direction: 'sendonly' }] }));
+    assert.equal(await invoke(a, 'getLocalSessionDescriptor'), answer);
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('carries H264 and Opus together', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    const videoPort = await freeUdpPort();
+    const audioPort = await freeUdpPort();
+    const videoIn = receiver('H264', videoPort);
+    const audioIn = receiver('OPUS', audioPort, 50);
+    children.push(videoIn, audioIn);
+    await invoke(b, 'processOffer', { offer: sdpOffer({ media: [
+      { ...OPUS, port: audioPort, direction: 'recvonly' }, { ...H264, port: videoPort, direction: 'recvonly' }] }) });
+    const answer = await invoke(a, 'processOffer', { offer: sdpOffer({ media: [
+      { ...OPUS, port: 5002, direction: 'sendonly' }, { ...H264, port: 5000, direction: 'sendonly' }] }) });
+    assert.match(answer, /a=fmtp:103 packetization-mode=1;profile-level-id=42e01f/);
+    children.push(sender('H264', mediaPort(answer, 'video')), sender('OPUS', mediaPort(answer, 'audio')));
+    assert.equal(await exitWithin(videoIn, DECODE_TIMEOUT_MS), 0, videoIn.output());
+    assert.equal(await exitWithin(audioIn, DECODE_TIMEOUT_MS), 0, audioIn.output());
+    assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), false);
+    assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'AUDIO' }), false);
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('transcodes only when the receiver takes another codec (VP8 in, H264 out)', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    const received = await receiveFrom(b, 'H264', H264);
+    await sendTo(a, 'VP8', VP8);
+    assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), true);
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('answers our own offer: generateOffer then processAnswer', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    const offer = await invoke(b, 'generateOffer');
+    assert.match(offer, /m=audio \d+ RTP\/AVPF 111 0 8/);
+    assert.match(offer, /m=video \d+ RTP\/AVPF 96 103 98/);
+    assert.match(offer, /a=rtcp-fb:96 goog-remb/);
+    const port = await freeUdpPort();
+    const received = receiver('VP8', port);
+    children.push(received);
+    await invoke(b, 'processAnswer', { answer: sdpOffer({ media: [
+      { ...OPUS, port: 0, direction: 'recvonly' }, { ...VP8, port, direction: 'recvonly' }] }) });
+    await sendTo(a, 'VP8', VP8);
+    assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('decrypts SRTP with the announced key and decodes nothing with a wrong one', async () => {
+    const key = crypto.randomBytes(30);
+    const wrong = crypto.randomBytes(30);
+    const srtp = (bytes) => ({ hex: bytes.toString('hex'), cipher: 'aes-128-icm', auth: 'hmac-sha1-80' });
+    const suite = 'AES_128_CM_HMAC_SHA1_80';  // Kurento's CryptoSuite name
+    const sdpSuite = 'AES_CM_128_HMAC_SHA1_80';  // the same suite as SDES (RFC 4568) names it
+    for (const [used, decodes] of [[key, true], [wrong, false]]) {
+      const { pipeline, a, b } = await endpoints({
+        crypto: { crypto: suite, keyBase64: crypto.randomBytes(30).toString('base64') },
+      });
+      await invoke(a, 'connect', { sink: b });
+      const received = await receiveFrom(b, 'VP8', VP8).catch((e) => e);
+      assert.ok(received instanceof Error, 'a plain offer to an SRTP endpoint must fail');
+      assert.match(received.message, /plain RTP.*crypto/);
+      const plainB = (await rpc.call('create', { type: 'RtpEndpoint', constructorParams: { mediaPipeline: pipeline } })).value;
+      await invoke(a, 'connect', { sink: plainB });
+      const out = await receiveFrom(plainB, 'VP8', VP8);
+      const { answer } = await sendTo(a, 'VP8', VP8, {
+        media: { proto: 'RTP/SAVP', crypto: `1 ${sdpSuite} inline:${key.toString('base64')}` },
+        sender: { srtp: srtp(used) },
+      });
+      assert.match(answer, new RegExp(`m=video \\d+ RTP/SAVP 96`));
+      assert.match(answer, new RegExp(`a=crypto:1 ${sdpSuite} inline:[A-Za-z0-9+/=]{40}`));
+      const result = await exitWithin(out, decodes ? DECODE_TIMEOUT_MS : 4000);
+      assert.equal(result, decodes ? 0 : 'timeout', out.output());
+      await rpc.call('release', { object: pipeline });
+    }
+    assert.match(server.output(), /srtpdec/i, 'the wrong key must leave a log line');
+  });
+
+  it('refuses SRTP keys of the wrong length, naming the expected one', async () => {
+    const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+    const error = await rpc.error('create', { type: 'RtpEndpoint', constructorParams: {
+      mediaPipeline: pipeline, crypto: { crypto: 'AES_256_CM_HMAC_SHA1_80', keyBase64: crypto.randomBytes(30).toString('base64') } } });
+    assert.equal(error.code, 40107);
+    assert.match(error.message, /46 bytes/);
+    const short = await rpc.error('create', { type: 'RtpEndpoint', constructorParams: {
+      mediaPipeline: pipeline, crypto: { crypto: 'AES_128_CM_HMAC_SHA1_32', key: 'too short' } } });
+    assert.equal(short.code, 40107);
+    assert.match(short.message, /30 characters/);
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('sends back to where the media comes from when the offer says a=direction:active', async () => {
+    const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+    const endpoint = (await rpc.call('create', { type: 'RtpEndpoint', constructorParams: { mediaPipeline: pipeline } })).value;
+    await invoke(endpoint, 'connect', { sink: endpoint });  // loopback, as in Hello World
+    const answer = await invoke(endpoint, 'processOffer', { offer: sdpOffer({ media: [
+      { ...VP8, port: 9, direction: 'sendrecv', extra: ['a=direction:active'] }] }) });
+    assert.match(answer, /a=direction:passive/);
+    const backPort = await freeUdpPort();
+    const received = receiver('VP8', backPort);
+    children.push(received);
+    const nat = await natRelay({ host: '127.0.0.1', port: mediaPort(answer, 'video') },
+      { host: '127.0.0.1', port: backPort });
+    try {
+      children.push(sender('VP8', nat.insidePort));
+      assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    } finally {
+      nat.close();
+    }
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('answers SDP mistakes with the 402xx code and the cause', async () => {
+    const { pipeline, a, b } = await endpoints();
+    const h265 = sdpOffer({ media: [{ type: 'video', pt: 100, rtpmap: 'H265/90000', port: 5000 }] });
+    let error = await rpc.error('invoke', { object: a, operation: 'processOffer', operationParams: { offer: h265 } });
+    assert.equal(error.code, 40205);
+    assert.match(error.message, /offer has only H265 for video; supported video codecs: VP8, H264, VP9/);
+    error = await rpc.error('invoke', { object: a, operation: 'processOffer', operationParams: { offer: 'hello' } });
+    assert.equal(error.code, 40201);
+    const webrtc = sdpOffer({ media: [{ ...VP8, port: 9, proto: 'UDP/TLS/RTP/SAVPF' }] });
+    error = await rpc.error('invoke', { object: a, operation: 'processOffer', operationParams: { offer: webrtc } });
+    assert.equal(error.code, 40205);
+    assert.match(error.message, /WebRtcEndpoint/);
+    error = await rpc.error('invoke', { object: b, operation: 'processAnswer', operationParams: { answer: h265 } });
+    assert.equal(error.code, 40209);
+    error = await rpc.error('invoke', { object: b, operation: 'getRemoteSessionDescriptor' });
+    assert.equal(error.code, 40203);
+    await invoke(a, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port: 5000 }] }) });
+    error = await rpc.error('invoke', { object: a, operation: 'processOffer', operationParams: { offer: h265 } });
+    assert.equal(error.code, 40208);
+    await invoke(b, 'generateOffer');
+    error = await rpc.error('invoke', { object: b, operation: 'processAnswer', operationParams: { answer: h265 } });
+    assert.equal(error.code, 40206);
+    assert.match(error.message, /m= lines/);
+    await rpc.call('release', { object: pipeline });
+  });
+});
