@@ -12,7 +12,7 @@ packages=(
   rapidjson-dev libssl-dev libgtest-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3)
+  packages+=(python3 ffmpeg iproute2)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

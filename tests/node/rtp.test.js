@@ -8,7 +8,7 @@ const { after, before, describe, it } = require('node:test');
 
 const { connect } = require('./lib/rpc');
 const { startServer } = require('./lib/server');
-const { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
+const { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, freeUdpPort, ffmpegSender } = require('./lib/gst');
 
 const DECODE_TIMEOUT_MS = 15000;
 const VP8 = { type: 'video', pt: 96, rtpmap: 'VP8/90000' };
@@ -103,6 +103,31 @@ describe('RtpEndpoint with real RTP peers', () => {
     assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'AUDIO' }), false);
     await rpc.call('release', { object: pipeline });
   });
+
+  for (const secure of [false, true]) {
+    it(`takes H264 and Opus from ffmpeg over ${secure ? 'SRTP' : 'RTP'}`, async () => {
+      const key = secure ? crypto.randomBytes(30) : null;
+      const { pipeline, a, b } = await endpoints();
+      await invoke(a, 'connect', { sink: b });
+      const videoPort = await freeUdpPort();
+      const audioPort = await freeUdpPort();
+      const videoIn = receiver('H264', videoPort);
+      const audioIn = receiver('OPUS', audioPort, 50);
+      children.push(videoIn, audioIn);
+      await invoke(b, 'processOffer', { offer: sdpOffer({ media: [
+        { ...OPUS, port: audioPort, direction: 'recvonly' }, { ...H264, port: videoPort, direction: 'recvonly' }] }) });
+      const srtp = key ? { proto: 'RTP/SAVP', crypto: `1 AES_CM_128_HMAC_SHA1_80 inline:${key.toString('base64')}` } : {};
+      const answer = await invoke(a, 'processOffer', { offer: sdpOffer({ media: [
+        { ...H264, port: 5000, direction: 'sendonly', ...srtp }, { ...OPUS, port: 5002, direction: 'sendonly', ...srtp }] }) });
+      const ffmpeg = ffmpegSender({ videoPort: mediaPort(answer, 'video'), audioPort: mediaPort(answer, 'audio'), srtpKey: key });
+      children.push(ffmpeg);
+      assert.equal(await exitWithin(videoIn, DECODE_TIMEOUT_MS), 0, videoIn.output() + ffmpeg.output());
+      assert.equal(await exitWithin(audioIn, DECODE_TIMEOUT_MS), 0, audioIn.output() + ffmpeg.output());
+      assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), false);
+      ffmpeg.kill('SIGKILL');
+      await rpc.call('release', { object: pipeline });
+    });
+  }
 
   it('transcodes only when the receiver takes another codec (VP8 in, H264 out)', async () => {
     const { pipeline, a, b } = await endpoints();

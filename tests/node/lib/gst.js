@@ -12,7 +12,7 @@ const RTP_CAPS = {
 
 const DECODE = {
   VP8: 'rtpvp8depay ! vp8dec',
-  H264: 'rtph264depay ! h264parse ! openh264dec',
+  H264: 'rtph264depay ! decodebin',  // waits for SPS/PPS before it picks the decoder
   OPUS: 'rtpopusdepay ! opusdec',
 };
 
@@ -104,3 +104,28 @@ function freeUdpPort() {
 }
 
 module.exports.freeUdpPort = freeUdpPort;
+
+// ffmpeg sending H.264 (libx264, constrained baseline) and Opus as two RTP streams; with
+// `srtpKey` (30 bytes) both are SRTP AES_CM_128_HMAC_SHA1_80.
+function ffmpegSender({ videoPort, audioPort, srtpKey = null }) {
+  const scheme = srtpKey ? 'srtp' : 'rtp';
+  const srtp = srtpKey ? ['-srtp_out_suite', 'AES_CM_128_HMAC_SHA1_80',
+    '-srtp_out_params', srtpKey.toString('base64')] : [];
+  const args = ['-hide_banner', '-loglevel', 'error', '-re',
+    '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-map', '0:v', '-c:v', 'libx264', '-profile:v', 'baseline', '-preset', 'ultrafast',
+    '-tune', 'zerolatency', '-g', '30', '-pix_fmt', 'yuv420p', '-x264-params', 'repeat-headers=1', '-payload_type', '103', ...srtp,
+    '-f', 'rtp', `${scheme}://127.0.0.1:${videoPort}`,
+    '-map', '1:a', '-c:a', 'libopus', '-payload_type', '111', ...srtp,
+    '-f', 'rtp', `${scheme}://127.0.0.1:${audioPort}`];
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.output = () => output;
+  child.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  return child;
+}
+
+module.exports.ffmpegSender = ffmpegSender;

@@ -76,12 +76,26 @@ GstElement* RtpMediaSession::add(const char* factory) {
   return element;
 }
 
+// The caps of the peer's stream; the fmtp parameters go along (as the SDP's), so that e.g.
+// rtph264depay gets sprop-parameter-sets when the sender puts SPS/PPS only in the SDP.
 GstCaps* RtpMediaSession::rtpCaps(bool secure) const {
-  return gst_caps_new_simple(secure ? "application/x-srtp" : "application/x-rtp", "media",
-                             G_TYPE_STRING, plan_.type == MediaType::AUDIO ? "audio" : "video",
-                             "clock-rate", G_TYPE_INT, plan_.codec->clockRate, "encoding-name",
-                             G_TYPE_STRING, plan_.codec->name, "payload", G_TYPE_INT,
-                             plan_.payloadType, nullptr);
+  GstCaps* caps = gst_caps_new_simple(
+      secure ? "application/x-srtp" : "application/x-rtp", "media", G_TYPE_STRING,
+      plan_.type == MediaType::AUDIO ? "audio" : "video", "clock-rate", G_TYPE_INT,
+      plan_.codec->clockRate, "encoding-name", G_TYPE_STRING, plan_.codec->name, "payload",
+      G_TYPE_INT, plan_.payloadType, nullptr);
+  GstStructure* structure = gst_caps_get_structure(caps, 0);
+  gchar** parameters = g_strsplit(plan_.fmtp.c_str(), ";", -1);
+  for (gchar** parameter = parameters; *parameter != nullptr; ++parameter) {
+    gchar** pair = g_strsplit(g_strstrip(*parameter), "=", 2);
+    if (pair[0] != nullptr && pair[1] != nullptr && *pair[0] != '\0' &&
+        !gst_structure_has_field(structure, pair[0])) {
+      gst_structure_set(structure, pair[0], G_TYPE_STRING, pair[1], nullptr);
+    }
+    g_strfreev(pair);
+  }
+  g_strfreev(parameters);
+  return caps;
 }
 
 void RtpMediaSession::start(const MediaPlan& plan) {
@@ -245,6 +259,13 @@ void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
   }
   GST_INFO("session %u: sending %s from %s (%s)", sessionId_, codec.name, media.c_str(),
            transcoding ? "transcoding" : "forwarding");
+  if (video) {
+    // The peer starts decoding at a keyframe: ask the source for one (PLI/FIR upstream).
+    gst_pad_push_event(input_, gst_event_new_custom(
+                                   GST_EVENT_CUSTOM_UPSTREAM,
+                                   gst_structure_new("GstForceKeyUnit", "all-headers",
+                                                     G_TYPE_BOOLEAN, TRUE, nullptr)));
+  }
   if (callbacks_.transcoding) {
     callbacks_.transcoding(transcoding);
   }
