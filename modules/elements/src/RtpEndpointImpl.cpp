@@ -121,13 +121,32 @@ void RtpEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
   plans_ = negotiation_->applyAnswer(answer);
 }
 
+rtp::RembSettings RtpEndpointImpl::rembSettings() {
+  const std::shared_ptr<RembParams> params = getRembParams();
+  rtp::RembSettings settings;
+  settings.packetsPerUpdate = params->packetsRecvIntervalTop.value_or(settings.packetsPerUpdate);
+  settings.exponentialFactor = params->exponentialFactor.value_or(settings.exponentialFactor);
+  if (params->linealFactorMin) {
+    settings.linearStepCapBps = *params->linealFactorMin;
+  }
+  settings.linearGrade = params->linealFactorGrade.value_or(settings.linearGrade);
+  settings.decrementFactor = params->decrementFactor.value_or(settings.decrementFactor);
+  settings.thresholdFactor = params->thresholdFactor.value_or(settings.thresholdFactor);
+  settings.upLosses = params->upLosses.value_or(settings.upLosses);
+  settings.initialBps = params->rembOnConnect.value_or(settings.initialBps);
+  settings.minBps = int64_t{getMinVideoRecvBandwidth()} * 1000;
+  settings.maxBps = int64_t{maxVideoRecvKbps()} * 1000;
+  return settings;
+}
+
 void RtpEndpointImpl::onNegotiated() {
+  const rtp::RembSettings remb = rembSettings();
   {
     std::lock_guard<std::mutex> lock(sessionsMutex_);
     for (const rtp::MediaPlan& plan : plans_) {
       auto session = sessions_.find(plan.type);
       if (session != sessions_.end()) {
-        session->second->start(plan);
+        session->second->start(plan, remb);
       }
     }
   }

@@ -31,6 +31,7 @@ class RtpEndpointImpl : public RtpEndpointBase {
 
  private:
   rtp::LocalPorts reserve(MediaType type);
+  rtp::RembSettings rembSettings();
   void start(const std::vector<rtp::MediaPlan>& plans);
   static void onRtpbinPadAdded(GstElement* rtpbin, GstPad* pad, gpointer self);
   static void onRtpbinTimeout(GstElement* rtpbin, guint session, guint ssrc, gpointer self);

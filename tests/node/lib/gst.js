@@ -34,9 +34,9 @@ function launch(description) {
 }
 
 // Sends test video (or audio) in `codec` to host:port from `bindPort`; optional SRTP.
-function sender(codec, port, { bindPort = 0, srtp = null, host = '127.0.0.1' } = {}) {
+function sender(codec, port, { bindPort = 0, srtp = null, host = '127.0.0.1', pattern = 'ball' } = {}) {
   const source = codec === 'OPUS' ? 'audiotestsrc is-live=true wave=ticks'
-    : 'videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1';
+    : `videotestsrc is-live=true pattern=${pattern} ! video/x-raw,width=320,height=240,framerate=30/1`;
   const encrypt = srtp ? ` ! srtpenc key=${srtp.hex} rtp-cipher=${srtp.cipher} rtp-auth=${srtp.auth} rtcp-cipher=${srtp.cipher} rtcp-auth=${srtp.auth}` : '';
   return launch(`${source} ! ${ENCODE[codec]}${encrypt} ! udpsink host=${host} port=${port} bind-port=${bindPort}`);
 }

@@ -50,8 +50,12 @@ async function startServer(extraConfig = {}) {
   for (const [name, text] of Object.entries(extraConfig.ini || {})) {
     fs.writeFileSync(path.join(iniDir, name), text);
   }
-  const child = spawn(binary, ['-f', confFile, '--modules-path', modulesPath,
-    '--modules-config-path', path.join(dir, 'modules')],
+  // extraConfig.netns: run inside that network namespace (reached at extraConfig.host).
+  const args = ['-f', confFile, '--modules-path', modulesPath,
+    '--modules-config-path', path.join(dir, 'modules')];
+  const command = extraConfig.netns ? 'ip' : binary;
+  const commandArgs = extraConfig.netns ? ['netns', 'exec', extraConfig.netns, binary, ...args] : args;
+  const child = spawn(command, commandArgs,
   { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GST_DEBUG: '2' } });
   let output = '';
   const collect = (chunk) => { output += chunk.toString(); };
@@ -79,7 +83,7 @@ async function startServer(extraConfig = {}) {
   return {
     port,
     dir,
-    url: `ws://127.0.0.1:${port}/kurento`,
+    url: `ws://${extraConfig.host || '127.0.0.1'}:${port}/kurento`,
     process: child,
     output: () => output,
     stop: () => new Promise((resolve) => {

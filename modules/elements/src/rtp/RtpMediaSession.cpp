@@ -3,6 +3,7 @@
 #include <kms/sdk/Error.hpp>
 
 #include <gst/net/gstnetaddressmeta.h>
+#include <gst/rtp/gstrtcpbuffer.h>
 
 #include <cstring>
 #include <string>
@@ -63,6 +64,10 @@ RtpMediaSession::~RtpMediaSession() {
   if (input_ != nullptr && inputProbe_ != 0) {
     gst_pad_remove_probe(input_, inputProbe_);
   }
+  if (rtpSession_ != nullptr) {
+    g_signal_handlers_disconnect_by_data(rtpSession_, this);
+    g_object_unref(rtpSession_);
+  }
 }
 
 GstElement* RtpMediaSession::add(const char* factory) {
@@ -98,13 +103,16 @@ GstCaps* RtpMediaSession::rtpCaps(bool secure) const {
   return caps;
 }
 
-void RtpMediaSession::start(const MediaPlan& plan) {
+void RtpMediaSession::start(const MediaPlan& plan, const RembSettings& remb) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (started_) {
     return;
   }
   plan_ = plan;
   buildSend();  // first: the receive side may set the senders' peer (comedia) at once
+  if (plan_.remb && plan_.receive && plan_.type == MediaType::VIDEO) {
+    startRemb(remb);  // rtpbin has created the session for the send pads
+  }
   buildReceive();
   started_ = true;
   GST_INFO("session %u: %s %s pt %d, local %u/%u, peer %s:%u/%u%s%s", sessionId_,
@@ -276,6 +284,12 @@ void RtpMediaSession::onRtpbinPad(GstPad* pad) {
   if (!started_) {
     return;
   }
+  guint session = 0;
+  guint ssrc = 0;
+  if (std::sscanf(GST_PAD_NAME(pad), "recv_rtp_src_%u_%u", &session, &ssrc) == 2 &&
+      remoteSsrc_ == 0) {
+    remoteSsrc_ = ssrc;
+  }
   if (outputLinked_) {
     GstElement* sink = add("fakesink");
     g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
@@ -354,6 +368,87 @@ GstCaps* RtpMediaSession::onRequestKey(GstElement*, guint ssrc, gpointer data) {
   auto* self = static_cast<RtpMediaSession*>(data);
   GST_DEBUG("session %u: SRTP key for SSRC %u", self->sessionId_, ssrc);
   return srtpCaps(*self->plan_.remoteKey);
+}
+
+int64_t RtpMediaSession::rembBps() const { return rembBps_; }
+
+// REMB rides on the RTCP rtpbin sends; its interval drops to 500 ms so that the estimate
+// follows the network (RFC 4585 allows it with AVPF).
+void RtpMediaSession::startRemb(const RembSettings& settings) {
+  g_signal_emit_by_name(rtpbin_, "get-internal-session", sessionId_, &rtpSession_);
+  if (rtpSession_ == nullptr) {
+    GST_WARNING("session %u: no rtpbin session: REMB is off", sessionId_);
+    return;
+  }
+  g_object_set(rtpSession_, "rtcp-min-interval", static_cast<guint64>(500 * GST_MSECOND), nullptr);
+  remb_ = std::make_unique<RembEstimator>(settings);
+  rembBps_ = remb_->estimateBps();
+  g_signal_connect(rtpSession_, "on-sending-rtcp", G_CALLBACK(&RtpMediaSession::onSendingRtcp),
+                   this);
+  GST_INFO("session %u: REMB on, starting at %lld bps", sessionId_,
+           static_cast<long long>(rembBps_.load()));
+}
+
+gboolean RtpMediaSession::onSendingRtcp(GObject* session, GstBuffer* buffer, gboolean,
+                                        gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  const guint ssrc = self->remoteSsrc_;
+  if (ssrc == 0) {
+    return FALSE;
+  }
+  GObject* source = nullptr;
+  g_signal_emit_by_name(session, "get-source-by-ssrc", ssrc, &source);
+  if (source == nullptr) {
+    return FALSE;
+  }
+  GstStructure* stats = nullptr;
+  g_object_get(source, "stats", &stats, nullptr);
+  g_object_unref(source);
+  guint64 received = 0;
+  gint lost = 0;
+  if (stats != nullptr) {
+    gst_structure_get_uint64(stats, "packets-received", &received);
+    gst_structure_get_int(stats, "packets-lost", &lost);
+    gst_structure_free(stats);
+  }
+  self->rembBps_ = self->remb_->update(received, lost);
+  self->appendRemb(buffer);
+  return TRUE;
+}
+
+// PSFB, FMT 15 (application layer feedback), "REMB", one SSRC, exponent and 18-bit mantissa.
+void RtpMediaSession::appendRemb(GstBuffer* buffer) {
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  if (!gst_rtcp_buffer_map(buffer, GST_MAP_READWRITE, &rtcp)) {
+    return;
+  }
+  GstRTCPPacket packet;
+  guint senderSsrc = 0;
+  g_object_get(rtpSession_, "internal-ssrc", &senderSsrc, nullptr);
+  if (gst_rtcp_buffer_add_packet(&rtcp, GST_RTCP_TYPE_PSFB, &packet)) {
+    gst_rtcp_packet_fb_set_type(&packet, GST_RTCP_PSFB_TYPE_AFB);
+    gst_rtcp_packet_fb_set_sender_ssrc(&packet, senderSsrc);
+    gst_rtcp_packet_fb_set_media_ssrc(&packet, 0);
+    if (gst_rtcp_packet_fb_set_fci_length(&packet, 3)) {
+      guint8* fci = gst_rtcp_packet_fb_get_fci(&packet);
+      uint64_t mantissa = static_cast<uint64_t>(rembBps_.load());
+      guint8 exponent = 0;
+      while (mantissa > 0x3FFFF) {
+        mantissa >>= 1;
+        ++exponent;
+      }
+      const guint ssrc = remoteSsrc_;
+      const guint8 bytes[12] = {'R', 'E', 'M', 'B', 1,
+                                static_cast<guint8>((exponent << 2) | (mantissa >> 16)),
+                                static_cast<guint8>(mantissa >> 8), static_cast<guint8>(mantissa),
+                                static_cast<guint8>(ssrc >> 24), static_cast<guint8>(ssrc >> 16),
+                                static_cast<guint8>(ssrc >> 8), static_cast<guint8>(ssrc)};
+      std::memcpy(fci, bytes, sizeof bytes);
+      GST_DEBUG("session %u: REMB %lld bps for SSRC %u", sessionId_,
+                static_cast<long long>(rembBps_.load()), ssrc);
+    }
+  }
+  gst_rtcp_buffer_unmap(&rtcp);
 }
 
 }  // namespace kurento::rtp

@@ -4,6 +4,7 @@
 // codec) that takes the element's input.
 #pragma once
 
+#include "RembEstimator.hpp"
 #include "RtpNegotiation.hpp"
 #include "RtpSockets.hpp"
 
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 
 namespace kurento::rtp {
@@ -34,8 +36,10 @@ class RtpMediaSession {
   uint16_t rtcpPort() const { return sockets_.rtcpPort; }
   guint sessionId() const { return sessionId_; }
 
-  // Builds the graph for `plan` (once).
-  void start(const MediaPlan& plan);
+  // Builds the graph for `plan` (once); REMB is sent with `remb` when the plan agreed on it.
+  void start(const MediaPlan& plan, const RembSettings& remb);
+  // The last REMB estimate sent (0 when REMB is off).
+  int64_t rembBps() const;
   // rtpbin's pad-added for this session: links the first stream to the output.
   void onRtpbinPad(GstPad* pad);
   // Asks the peer for a keyframe (RTCP PLI/FIR through rtpbin).
@@ -52,6 +56,10 @@ class RtpMediaSession {
   static GstPadProbeReturn onPeerRtcp(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   void learnPeer(GstBuffer* buffer, bool rtcp);
   static GstCaps* onRequestKey(GstElement* srtpdec, guint ssrc, gpointer self);
+  void startRemb(const RembSettings& settings);
+  static gboolean onSendingRtcp(GObject* session, GstBuffer* buffer, gboolean early,
+                                gpointer self);
+  void appendRemb(GstBuffer* buffer);
 
   GstBin* bin_;
   GstElement* rtpbin_;
@@ -73,6 +81,10 @@ class RtpMediaSession {
   GstPad* sendTarget_ = nullptr;    // where the send chain ends (rtpbin send_rtp_sink)
   gulong inputProbe_ = 0;
   std::atomic<bool> peerSeen_{false};
+  std::atomic<guint> remoteSsrc_{0};
+  GObject* rtpSession_ = nullptr;  // rtpbin's internal session, when REMB is on (a ref)
+  std::unique_ptr<RembEstimator> remb_;
+  std::atomic<int64_t> rembBps_{0};
   std::atomic<bool> rtpPeerLearned_{false};
   std::atomic<bool> rtcpPeerLearned_{false};
 };

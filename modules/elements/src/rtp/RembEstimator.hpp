@@ -1,0 +1,43 @@
+// The receiver-side bandwidth estimate an RtpEndpoint sends as REMB, driven by loss as
+// RembParams describe: start at rembOnConnect, grow exponentially below the threshold and
+// linearly above it, and on heavy loss drop by decrementFactor and lower the threshold.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace kurento::rtp {
+
+struct RembSettings {
+  int64_t packetsPerUpdate = 100;   // packetsRecvIntervalTop
+  double exponentialFactor = 0.04;
+  std::optional<int64_t> linearStepCapBps;  // linealFactorMin
+  double linearGrade = 30.0;        // linealFactorGrade
+  double decrementFactor = 0.5;
+  double thresholdFactor = 0.8;
+  int upLosses = 12;                // loss fraction limit, in 1/256
+  int64_t initialBps = 300000;      // rembOnConnect
+  int64_t minBps = 30000;           // minVideoRecvBandwidth (at least 30 kbps)
+  int64_t maxBps = 0;               // maxVideoRecvBandwidth; 0: no limit
+};
+
+class RembEstimator {
+ public:
+  explicit RembEstimator(const RembSettings& settings);
+
+  // Feeds the cumulative counters of the peer's stream; returns the estimate to send.
+  int64_t update(uint64_t packetsReceived, int64_t packetsLost);
+  int64_t estimateBps() const { return estimateBps_; }
+
+ private:
+  int64_t clamp(double bps) const;
+
+  RembSettings settings_;
+  int64_t estimateBps_;
+  double thresholdBps_;
+  bool primed_ = false;
+  uint64_t lastReceived_ = 0;
+  int64_t lastLost_ = 0;
+};
+
+}  // namespace kurento::rtp
