@@ -4,6 +4,7 @@
 
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
+const dgram = require('node:dgram');
 const { after, before, describe, it } = require('node:test');
 
 const { connect } = require('./lib/rpc');
@@ -11,6 +12,17 @@ const { startServer } = require('./lib/server');
 const { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, freeUdpPort, ffmpegSender } = require('./lib/gst');
 
 const DECODE_TIMEOUT_MS = 15000;
+
+// An RTCP compound of an empty receiver report and a REMB asking for `bps`.
+function rembPacket(bps) {
+  let mantissa = bps;
+  let exponent = 0;
+  while (mantissa > 0x3ffff) { mantissa >>= 1; exponent += 1; }
+  const rr = Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 7]);
+  const fb = Buffer.from([0x8f, 206, 0, 5, 0, 0, 0, 7, 0, 0, 0, 0, 0x52, 0x45, 0x4d, 0x42, 1,
+    (exponent << 2) | (mantissa >> 16), (mantissa >> 8) & 0xff, mantissa & 0xff, 0, 0, 0, 0]);
+  return Buffer.concat([rr, fb]);
+}
 const VP8 = { type: 'video', pt: 96, rtpmap: 'VP8/90000' };
 const H264 = { type: 'video', pt: 103, rtpmap: 'H264/90000', fmtp: 'packetization-mode=1;profile-level-id=42e01f' };
 const OPUS = { type: 'audio', pt: 111, rtpmap: 'opus/48000/2' };
@@ -136,6 +148,42 @@ describe('RtpEndpoint with real RTP peers', () => {
     await sendTo(a, 'VP8', VP8);
     assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
     assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), true);
+    await rpc.call('release', { object: pipeline });
+  });
+
+  it('lowers its encoder bitrate when the receiver sends REMB', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    const rtpIn = dgram.createSocket('udp4');
+    const rtcpIn = dgram.createSocket('udp4');
+    await Promise.all([rtpIn, rtcpIn].map((s) => new Promise((r) => s.bind(0, '127.0.0.1', r))));
+    let bytes = 0;
+    rtpIn.on('message', (packet) => { bytes += packet.length; });
+    // B transcodes H264 to VP8, so it has an encoder whose bitrate REMB steers.
+    const answerB = await invoke(b, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port: rtpIn.address().port,
+      proto: 'RTP/AVPF', direction: 'recvonly', extra: ['a=rtcp-fb:96 goog-remb', `a=rtcp:${rtcpIn.address().port}`] }] }) });
+    const bRtcpPort = Number(answerB.match(/a=rtcp:(\d+)/)[1]);
+    // A moving zone plate: the encoder produces about the bitrate it is given (snow would
+    // exceed any target, a still picture would stay below it).
+    children.push((await sendTo(a, 'H264', H264, { sender: { pattern: 'zone-plate kx2=20 ky2=20 kt=1' } })).child);
+    const rate = async (ms) => {
+      bytes = 0;
+      await new Promise((r) => setTimeout(r, ms));
+      return (bytes * 8 * 1000) / ms;
+    };
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = await rate(3000);
+    const remb = rembPacket(120000);
+    const timer = setInterval(() => rtcpIn.send(remb, bRtcpPort, '127.0.0.1'), 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await rate(3000);
+    clearInterval(timer);
+    rtpIn.close();
+    rtcpIn.close();
+    console.log(`sent bitrate before REMB ${Math.round(before)} bps, after REMB 120 kbps ${Math.round(after)} bps`);
+    assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), true);
+    assert.ok(before > 180000, `before REMB: ${Math.round(before)} bps`);
+    assert.ok(after < before * 0.7 && after < 160000, `after REMB 120 kbps: ${Math.round(after)} bps (before ${Math.round(before)})`);
     await rpc.call('release', { object: pipeline });
   });
 

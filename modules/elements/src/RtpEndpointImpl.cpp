@@ -136,6 +136,9 @@ rtp::RembSettings RtpEndpointImpl::rembSettings() {
   settings.initialBps = params->rembOnConnect.value_or(settings.initialBps);
   settings.minBps = int64_t{getMinVideoRecvBandwidth()} * 1000;
   settings.maxBps = int64_t{maxVideoRecvKbps()} * 1000;
+  settings.sendMinBps = int64_t{minVideoSendKbps()} * 1000;
+  settings.sendMaxBps = int64_t{maxVideoSendKbps()} * 1000;
+  settings.sendStartBps = getEncoderBitrate();
   return settings;
 }
 

@@ -56,7 +56,7 @@ async function startServer(extraConfig = {}) {
   const command = extraConfig.netns ? 'ip' : binary;
   const commandArgs = extraConfig.netns ? ['netns', 'exec', extraConfig.netns, binary, ...args] : args;
   const child = spawn(command, commandArgs,
-  { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GST_DEBUG: '2' } });
+  { stdio: ['ignore', 'pipe', 'pipe'], env: { GST_DEBUG: '2', ...process.env } });
   let output = '';
   const collect = (chunk) => { output += chunk.toString(); };
   child.stdout.on('data', collect);

@@ -19,6 +19,10 @@ struct RembSettings {
   int64_t initialBps = 300000;      // rembOnConnect
   int64_t minBps = 30000;           // minVideoRecvBandwidth (at least 30 kbps)
   int64_t maxBps = 0;               // maxVideoRecvBandwidth; 0: no limit
+  // What our encoders may send, whatever the peer's REMB asks (min/maxVideoSendBandwidth).
+  int64_t sendMinBps = 100000;
+  int64_t sendMaxBps = 500000;      // 0: no limit
+  int64_t sendStartBps = 300000;    // the encoder's bitrate before any REMB arrives
 };
 
 class RembEstimator {

@@ -5,6 +5,7 @@
 #include <gst/net/gstnetaddressmeta.h>
 #include <gst/rtp/gstrtcpbuffer.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -109,9 +110,16 @@ void RtpMediaSession::start(const MediaPlan& plan, const RembSettings& remb) {
     return;
   }
   plan_ = plan;
+  limits_ = remb;
   buildSend();  // first: the receive side may set the senders' peer (comedia) at once
-  if (plan_.remb && plan_.receive && plan_.type == MediaType::VIDEO) {
-    startRemb(remb);  // rtpbin has created the session for the send pads
+  if (plan_.type == MediaType::VIDEO) {
+    if (plan_.remb && plan_.receive) {
+      startRemb(remb);  // rtpbin has created the session for the send pads
+    }
+    if (plan_.send && internalSession() != nullptr) {
+      g_signal_connect(rtpSession_, "on-feedback-rtcp", G_CALLBACK(&RtpMediaSession::onFeedback),
+                       this);
+    }
   }
   buildReceive();
   started_ = true;
@@ -267,6 +275,22 @@ void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
   }
   GST_INFO("session %u: sending %s from %s (%s)", sessionId_, codec.name, media.c_str(),
            transcoding ? "transcoding" : "forwarding");
+  if (transcoding && video) {
+    GstIterator* elements = gst_bin_iterate_elements(GST_BIN(chain));
+    GValue item = G_VALUE_INIT;
+    while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
+      auto* element = GST_ELEMENT(g_value_get_object(&item));
+      if (g_object_class_find_property(G_OBJECT_GET_CLASS(element), "target-bitrate") != nullptr ||
+          std::strncmp(GST_OBJECT_NAME(element), "openh264enc", 11) == 0) {
+        encoder_ = element;
+      }
+      g_value_reset(&item);
+    }
+    g_value_unset(&item);
+    gst_iterator_free(elements);
+    const int64_t start = peerRembBps_ > 0 ? peerRembBps_.load() : limits_.sendStartBps;
+    setEncoderBitrate(start);
+  }
   if (video) {
     // The peer starts decoding at a keyframe: ask the source for one (PLI/FIR upstream).
     gst_pad_push_event(input_, gst_event_new_custom(
@@ -372,11 +396,60 @@ GstCaps* RtpMediaSession::onRequestKey(GstElement*, guint ssrc, gpointer data) {
 
 int64_t RtpMediaSession::rembBps() const { return rembBps_; }
 
+// The peer's REMB (PSFB, FMT 15, "REMB") sets what our encoder produces, within
+// min/maxVideoSendBandwidth. When we only forward, the source's sender decides its bitrate.
+void RtpMediaSession::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
+                                 GstBuffer* fci, gpointer data) {
+  if (type != GST_RTCP_TYPE_PSFB || fbtype != GST_RTCP_PSFB_TYPE_AFB || fci == nullptr) {
+    return;
+  }
+  GstMapInfo map;
+  if (!gst_buffer_map(fci, &map, GST_MAP_READ)) {
+    return;
+  }
+  if (map.size >= 8 && std::memcmp(map.data, "REMB", 4) == 0) {
+    const int exponent = map.data[5] >> 2;
+    const uint64_t mantissa =
+        (static_cast<uint64_t>(map.data[5] & 3) << 16) | (map.data[6] << 8) | map.data[7];
+    auto* self = static_cast<RtpMediaSession*>(data);
+    self->peerRembBps_ = static_cast<int64_t>(mantissa << exponent);
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->setEncoderBitrate(self->peerRembBps_);
+  }
+  gst_buffer_unmap(fci, &map);
+}
+
+void RtpMediaSession::setEncoderBitrate(int64_t bps) {
+  if (encoder_ == nullptr) {
+    return;
+  }
+  int64_t target = std::max(bps, limits_.sendMinBps);
+  if (limits_.sendMaxBps > 0) {
+    target = std::min(target, limits_.sendMaxBps);
+  }
+  if (target == encoderBps_) {
+    return;
+  }
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder_), "target-bitrate") != nullptr) {
+    g_object_set(encoder_, "target-bitrate", static_cast<gint>(target), nullptr);
+  } else {
+    g_object_set(encoder_, "bitrate", static_cast<guint>(target), nullptr);
+  }
+  encoderBps_ = target;
+  GST_INFO("session %u: encoder bitrate %lld bps", sessionId_, static_cast<long long>(target));
+}
+
 // REMB rides on the RTCP rtpbin sends; its interval drops to 500 ms so that the estimate
 // follows the network (RFC 4585 allows it with AVPF).
-void RtpMediaSession::startRemb(const RembSettings& settings) {
-  g_signal_emit_by_name(rtpbin_, "get-internal-session", sessionId_, &rtpSession_);
+GObject* RtpMediaSession::internalSession() {
   if (rtpSession_ == nullptr) {
+    g_signal_emit_by_name(rtpbin_, "get-internal-session", sessionId_, &rtpSession_);
+  }
+  return rtpSession_;
+}
+
+void RtpMediaSession::startRemb(const RembSettings& settings) {
+  if (internalSession() == nullptr) {
     GST_WARNING("session %u: no rtpbin session: REMB is off", sessionId_);
     return;
   }

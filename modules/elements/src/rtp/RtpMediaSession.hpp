@@ -40,6 +40,9 @@ class RtpMediaSession {
   void start(const MediaPlan& plan, const RembSettings& remb);
   // The last REMB estimate sent (0 when REMB is off).
   int64_t rembBps() const;
+  // The last REMB the peer sent us (0 when none), and what our encoder targets (0: no encoder).
+  int64_t peerRembBps() const { return peerRembBps_; }
+  int64_t encoderBps() const { return encoderBps_; }
   // rtpbin's pad-added for this session: links the first stream to the output.
   void onRtpbinPad(GstPad* pad);
   // Asks the peer for a keyframe (RTCP PLI/FIR through rtpbin).
@@ -60,6 +63,10 @@ class RtpMediaSession {
   static gboolean onSendingRtcp(GObject* session, GstBuffer* buffer, gboolean early,
                                 gpointer self);
   void appendRemb(GstBuffer* buffer);
+  GObject* internalSession();
+  static void onFeedback(GObject* session, guint type, guint fbtype, guint sender, guint media,
+                         GstBuffer* fci, gpointer self);
+  void setEncoderBitrate(int64_t bps);
 
   GstBin* bin_;
   GstElement* rtpbin_;
@@ -85,6 +92,10 @@ class RtpMediaSession {
   GObject* rtpSession_ = nullptr;  // rtpbin's internal session, when REMB is on (a ref)
   std::unique_ptr<RembEstimator> remb_;
   std::atomic<int64_t> rembBps_{0};
+  RembSettings limits_;
+  GstElement* encoder_ = nullptr;  // in the send chain when transcoding video (owned by bin_)
+  std::atomic<int64_t> peerRembBps_{0};
+  std::atomic<int64_t> encoderBps_{0};
   std::atomic<bool> rtpPeerLearned_{false};
   std::atomic<bool> rtcpPeerLearned_{false};
 };
