@@ -86,6 +86,15 @@ describe('RtpEndpoint with real RTP peers', () => {
     assert.match(answer, /a=recvonly/);
     assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
     assert.equal(await invoke(b, 'isMediaTranscoding', { mediaType: 'VIDEO' }), false);
+    const inStats = Object.values(await invoke(a, 'getStats', { mediaType: 'VIDEO' }));
+    const inbound = inStats.find((s) => s.type === 'inboundrtp');
+    assert.ok(inbound && inbound.packetsReceived > 20 && inbound.bytesReceived > 1000, JSON.stringify(inStats));
+    assert.equal(inbound.__type__, 'RTCInboundRTPStreamStats');
+    assert.ok(inStats.some((s) => s.type === 'endpoint'));
+    const outStats = await invoke(b, 'getStats');
+    const outbound = Object.values(outStats).find((s) => s.type === 'outboundrtp');
+    assert.ok(outbound && outbound.packetsSent > 20 && outbound.bytesSent > 1000, JSON.stringify(outStats));
+    await invoke(a, 'requestKeyframe');
     assert.equal(await invoke(a, 'getMediaState'), 'CONNECTED');
     assert.equal(await invoke(a, 'getConnectionState'), 'CONNECTED');
     await rpc.waitForEvent((e) => e.object === a && e.type === 'MediaStateChanged' && e.data.newState === 'CONNECTED');

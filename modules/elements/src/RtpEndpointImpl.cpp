@@ -5,6 +5,8 @@
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/ServerContext.hpp>
 
+#include <chrono>
+
 namespace kurento {
 
 namespace {
@@ -154,6 +156,28 @@ void RtpEndpointImpl::onNegotiated() {
     }
   }
   setConnectionState(ConnectionState::CONNECTED);
+}
+
+std::map<std::string, std::shared_ptr<Stats>> RtpEndpointImpl::getStats(
+    const std::optional<MediaType>& mediaType) {
+  std::map<std::string, std::shared_ptr<Stats>> result;
+  auto endpoint = std::make_shared<EndpointStats>();
+  endpoint->id = id();
+  endpoint->type = StatsType::endpoint;
+  endpoint->timestampMillis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  result[endpoint->id] = endpoint;
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  for (auto& [type, session] : sessions_) {
+    if (mediaType && *mediaType != type) {
+      continue;
+    }
+    for (const std::shared_ptr<Stats>& stats : session->stats(endpoint->timestampMillis)) {
+      result[stats->id] = stats;
+    }
+  }
+  return result;
 }
 
 void RtpEndpointImpl::requestKeyframe() {

@@ -20,6 +20,8 @@ class RtpEndpointImpl : public RtpEndpointBase {
   ~RtpEndpointImpl() override;
 
   void requestKeyframe() override;
+  std::map<std::string, std::shared_ptr<Stats>> getStats(
+      const std::optional<MediaType>& mediaType) override;
   bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
   void releaseResources() override;
 

@@ -396,6 +396,120 @@ GstCaps* RtpMediaSession::onRequestKey(GstElement*, guint ssrc, gpointer data) {
 
 int64_t RtpMediaSession::rembBps() const { return rembBps_; }
 
+namespace {
+
+int64_t uintField(const GstStructure* stats, const char* name) {
+  guint64 value64 = 0;
+  guint value = 0;
+  if (gst_structure_get_uint64(stats, name, &value64)) {
+    return static_cast<int64_t>(value64);
+  }
+  return gst_structure_get_uint(stats, name, &value) ? value : 0;
+}
+
+GstStructure* sourceStats(GObject* source) {
+  GstStructure* stats = nullptr;
+  if (source != nullptr) {
+    g_object_get(source, "stats", &stats, nullptr);
+    g_object_unref(source);
+  }
+  return stats;
+}
+
+// Our sending source: the payloader picks its own SSRC, so it is not the session's
+// internal-ssrc (which only signs receiver reports); look for an internal sender.
+GstStructure* senderStats(GObject* session) {
+  GValueArray* sources = nullptr;
+  g_object_get(session, "sources", &sources, nullptr);
+  GstStructure* found = nullptr;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; sources != nullptr && i < sources->n_values && found == nullptr; ++i) {
+    GObject* source = G_OBJECT(g_value_get_object(g_value_array_get_nth(sources, i)));
+    GstStructure* stats = nullptr;
+    g_object_get(source, "stats", &stats, nullptr);
+    gboolean internal = FALSE;
+    gboolean sender = FALSE;
+    if (stats != nullptr && gst_structure_get_boolean(stats, "internal", &internal) &&
+        gst_structure_get_boolean(stats, "is-sender", &sender) && internal && sender) {
+      found = stats;
+    } else if (stats != nullptr) {
+      gst_structure_free(stats);
+    }
+  }
+  if (sources != nullptr) {
+    g_value_array_free(sources);
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return found;
+}
+
+}  // namespace
+
+std::vector<std::shared_ptr<Stats>> RtpMediaSession::stats(int64_t timestampMillis) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::shared_ptr<Stats>> result;
+  if (!started_ || internalSession() == nullptr) {
+    return result;
+  }
+  const std::string kind = plan_.type == MediaType::AUDIO ? "audio" : "video";
+  GObject* remote = nullptr;
+  if (remoteSsrc_ != 0) {
+    g_signal_emit_by_name(rtpSession_, "get-source-by-ssrc", remoteSsrc_.load(), &remote);
+  }
+  GstStructure* in = sourceStats(remote);
+  GstStructure* out = senderStats(rtpSession_);
+  if (in != nullptr) {
+    auto inbound = std::make_shared<RTCInboundRTPStreamStats>();
+    inbound->id = kind + "_inbound_" + std::to_string(remoteSsrc_);
+    inbound->type = StatsType::inboundrtp;
+    inbound->timestampMillis = timestampMillis;
+    inbound->ssrc = std::to_string(remoteSsrc_);
+    inbound->packetsReceived = uintField(in, "packets-received");
+    inbound->bytesReceived = uintField(in, "octets-received");
+    gint lost = 0;
+    gst_structure_get_int(in, "packets-lost", &lost);
+    inbound->packetsLost = lost;
+    inbound->jitter = static_cast<double>(uintField(in, "jitter")) / plan_.codec->clockRate;
+    inbound->pliCount = uintField(in, "sent-pli-count");
+    inbound->firCount = uintField(in, "sent-fir-count");
+    inbound->nackCount = uintField(in, "sent-nack-count");
+    inbound->remb = rembBps_;
+    result.push_back(inbound);
+  }
+  if (out != nullptr && plan_.send) {
+    auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
+    const int64_t ssrc = uintField(out, "ssrc");
+    outbound->id = kind + "_outbound_" + std::to_string(ssrc);
+    outbound->type = StatsType::outboundrtp;
+    outbound->timestampMillis = timestampMillis;
+    outbound->ssrc = std::to_string(ssrc);
+    outbound->packetsSent = uintField(out, "packets-sent");
+    outbound->bytesSent = uintField(out, "octets-sent");
+    outbound->pliCount = uintField(out, "recv-pli-count");
+    outbound->firCount = uintField(out, "recv-fir-count");
+    outbound->nackCount = uintField(out, "recv-nack-count");
+    outbound->remb = peerRembBps_;
+    outbound->targetBitrate = static_cast<double>(encoderBps_ > 0 ? encoderBps_.load()
+                                                                  : uintField(out, "bitrate"));
+    if (in != nullptr) {
+      gboolean haveReport = FALSE;
+      gst_structure_get_boolean(in, "have-rb", &haveReport);
+      if (haveReport) {
+        outbound->roundTripTime = static_cast<double>(uintField(in, "rb-round-trip")) / 65536.0;
+        outbound->fractionLost = static_cast<double>(uintField(in, "rb-fractionlost")) / 256.0;
+      }
+    }
+    result.push_back(outbound);
+  }
+  if (in != nullptr) {
+    gst_structure_free(in);
+  }
+  if (out != nullptr) {
+    gst_structure_free(out);
+  }
+  return result;
+}
+
 // The peer's REMB (PSFB, FMT 15, "REMB") sets what our encoder produces, within
 // min/maxVideoSendBandwidth. When we only forward, the source's sender decides its bitrate.
 void RtpMediaSession::onFeedback(GObject*, guint type, guint fbtype, guint, guint,

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 #include <mutex>
 
 namespace kurento::rtp {
@@ -45,6 +46,9 @@ class RtpMediaSession {
   int64_t encoderBps() const { return encoderBps_; }
   // rtpbin's pad-added for this session: links the first stream to the output.
   void onRtpbinPad(GstPad* pad);
+  // The inbound (peer's stream) and outbound (ours) RTP statistics of this line.
+  std::vector<std::shared_ptr<Stats>> stats(int64_t timestampMillis);
+  MediaType type() const { return plan_.type; }
   // Asks the peer for a keyframe (RTCP PLI/FIR through rtpbin).
   void requestKeyframe();
 
