@@ -88,6 +88,11 @@ rtp::LocalPorts RtpEndpointImpl::reserve(MediaType type) {
   rtp::RtpMediaSession::Callbacks callbacks;
   callbacks.mediaArrived = [this] { setMediaState(MediaState::CONNECTED); };
   callbacks.transcoding = [this, type](bool on) { transcoding_[slotOf(type)] = on; };
+  callbacks.keySoftLimit = [this, type] {
+    OnKeySoftLimit event;
+    event.mediaType = type;
+    raiseOnKeySoftLimit(event);
+  };
   const guint sessionId = static_cast<guint>(sessions_.size());
   sessions_[type] = std::make_unique<rtp::RtpMediaSession>(
       bin(), rtpbin_, sessionId, std::move(sockets), outputSinkPad(type), input, getMtu(),

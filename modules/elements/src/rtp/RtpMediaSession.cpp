@@ -151,6 +151,8 @@ void RtpMediaSession::buildReceive() {
   if (secure) {
     GstElement* srtpdec = add("srtpdec");
     g_signal_connect(srtpdec, "request-key", G_CALLBACK(&RtpMediaSession::onRequestKey), this);
+    g_signal_connect(srtpdec, "soft-limit", G_CALLBACK(&RtpMediaSession::onDecoderSoftLimit),
+                     this);
     link(rtpSrc, "src", srtpdec, "rtp_sink");
     link(rtcpSrc, "src", srtpdec, "rtcp_sink");
     link(srtpdec, "rtp_src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
@@ -182,6 +184,8 @@ void RtpMediaSession::buildSend() {
   if (secure) {
     GstElement* srtpenc = add("srtpenc");
     configureEncoder(srtpenc, *plan_.localKey);
+    g_signal_connect(srtpenc, "soft-limit", G_CALLBACK(&RtpMediaSession::onEncoderSoftLimit),
+                     this);
     link(rtpbin_, padName("send_rtp_src_", sessionId_), srtpenc, padName("rtp_sink_", sessionId_));
     link(srtpenc, padName("rtp_src_", sessionId_), rtpSink_, "sink");
     link(rtpbin_, padName("send_rtcp_src_", sessionId_), srtpenc, padName("rtcp_sink_", sessionId_));
@@ -353,8 +357,20 @@ void RtpMediaSession::requestKeyframe() {
   gst_element_send_event(depayloader_, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, request));
 }
 
-GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpointer self) {
-  static_cast<RtpMediaSession*>(self)->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), false);
+GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  self->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), false);
+  // Packets that never become a stream: with SRTP, almost always a key that does not match.
+  constexpr uint64_t kSuspectAfterPackets = 100;
+  if (++self->rtpPacketsIn_ == kSuspectAfterPackets && self->remoteSsrc_ == 0) {
+    GST_WARNING("session %u: %llu %s packets arrived but none could be %s; %s", self->sessionId_,
+                static_cast<unsigned long long>(kSuspectAfterPackets),
+                self->plan_.remoteKey ? "SRTP" : "RTP",
+                self->plan_.remoteKey ? "decrypted" : "used",
+                self->plan_.remoteKey ? "check that the sender encrypts with the SRTP key of its "
+                                        "a=crypto line"
+                                      : "check the payload type and codec the sender uses");
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -386,6 +402,25 @@ void RtpMediaSession::learnPeer(GstBuffer* buffer, bool rtcp) {
     setClient(rtcp ? rtcpSink_ : rtpSink_, host, port);
   }
   g_free(host);
+}
+
+// Our SDES key cannot be replaced in this session (no re-negotiation): say so and keep it.
+GstCaps* RtpMediaSession::onDecoderSoftLimit(GstElement*, guint ssrc, gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  GST_WARNING("session %u: the peer's SRTP key for SSRC %u reached its soft limit",
+              self->sessionId_, ssrc);
+  if (self->callbacks_.keySoftLimit) {
+    self->callbacks_.keySoftLimit();
+  }
+  return nullptr;
+}
+
+void RtpMediaSession::onEncoderSoftLimit(GstElement*, gpointer data) {
+  auto* self = static_cast<RtpMediaSession*>(data);
+  GST_WARNING("session %u: our SRTP key reached its soft limit", self->sessionId_);
+  if (self->callbacks_.keySoftLimit) {
+    self->callbacks_.keySoftLimit();
+  }
 }
 
 GstCaps* RtpMediaSession::onRequestKey(GstElement*, guint ssrc, gpointer data) {

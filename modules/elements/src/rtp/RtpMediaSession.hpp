@@ -23,6 +23,7 @@ class RtpMediaSession {
   struct Callbacks {
     std::function<void()> mediaArrived;     // first RTP or RTCP packet from the peer
     std::function<void(bool)> transcoding;  // the send path encodes (true) or forwards
+    std::function<void()> keySoftLimit;     // SRTP: the key is near the end of its life
   };
 
   // `bin` holds the endpoint's graph, `rtpbin` its rtpbin; `output` is the sink pad that
@@ -63,6 +64,8 @@ class RtpMediaSession {
   static GstPadProbeReturn onPeerRtcp(GstPad* pad, GstPadProbeInfo* info, gpointer self);
   void learnPeer(GstBuffer* buffer, bool rtcp);
   static GstCaps* onRequestKey(GstElement* srtpdec, guint ssrc, gpointer self);
+  static GstCaps* onDecoderSoftLimit(GstElement* srtpdec, guint ssrc, gpointer self);
+  static void onEncoderSoftLimit(GstElement* srtpenc, gpointer self);
   void startRemb(const RembSettings& settings);
   static gboolean onSendingRtcp(GObject* session, GstBuffer* buffer, gboolean early,
                                 gpointer self);
@@ -93,6 +96,7 @@ class RtpMediaSession {
   gulong inputProbe_ = 0;
   std::atomic<bool> peerSeen_{false};
   std::atomic<guint> remoteSsrc_{0};
+  std::atomic<uint64_t> rtpPacketsIn_{0};
   GObject* rtpSession_ = nullptr;  // rtpbin's internal session, when REMB is on (a ref)
   std::unique_ptr<RembEstimator> remb_;
   std::atomic<int64_t> rembBps_{0};
