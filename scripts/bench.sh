@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Builds and runs the benchmarks on loopback; prints the figures.
+# Builds and runs the benchmarks on loopback; prints the figures. Arguments go to kms-bench
+# (e.g. --invokes 20000 --cycles 200); RTP_BENCH_ARGS to the RTP one (e.g. "--streams 2").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${KMS_BUILD_DIR:-$here/build}"
-"$here/scripts/install-deps.sh"
+"$here/scripts/install-deps.sh" --tests
 "$here/scripts/build.sh"
-exec "$build/bin/kms-bench" --binary "$build/bin/kurento-media-server" \
+"$build/bin/kms-bench" --binary "$build/bin/kurento-media-server" \
   --modules-path "$build/lib/kurento/modules" "$@"
+# shellcheck disable=SC2086  # the arguments are words
+KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
+  node "$here/bench/rtp/rtp-bench.js" ${RTP_BENCH_ARGS:-}

@@ -361,11 +361,15 @@ GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpo
   auto* self = static_cast<RtpMediaSession*>(data);
   self->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), false);
   // Packets that never become a stream: with SRTP, almost always a key that does not match.
-  constexpr uint64_t kSuspectAfterPackets = 100;
-  if (++self->rtpPacketsIn_ == kSuspectAfterPackets && self->remoteSsrc_ == 0) {
-    GST_WARNING("session %u: %llu %s packets arrived but none could be %s; %s", self->sessionId_,
-                static_cast<unsigned long long>(kSuspectAfterPackets),
-                self->plan_.remoteKey ? "SRTP" : "RTP",
+  // (The stream appears after the jitter buffer's latency, so wait well beyond it.)
+  constexpr gint64 kSuspectAfterUs = 2 * G_USEC_PER_SEC;
+  const gint64 now = g_get_monotonic_time();
+  gint64 expected = 0;
+  self->firstPacketUs_.compare_exchange_strong(expected, now);
+  if (self->remoteSsrc_ == 0 && now - self->firstPacketUs_ > kSuspectAfterUs &&
+      !self->warnedUnusable_.exchange(true)) {
+    GST_WARNING("session %u: %s packets arrive for 2 s but none could be %s; %s",
+                self->sessionId_, self->plan_.remoteKey ? "SRTP" : "RTP",
                 self->plan_.remoteKey ? "decrypted" : "used",
                 self->plan_.remoteKey ? "check that the sender encrypts with the SRTP key of its "
                                         "a=crypto line"

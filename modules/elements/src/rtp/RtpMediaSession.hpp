@@ -96,7 +96,8 @@ class RtpMediaSession {
   gulong inputProbe_ = 0;
   std::atomic<bool> peerSeen_{false};
   std::atomic<guint> remoteSsrc_{0};
-  std::atomic<uint64_t> rtpPacketsIn_{0};
+  std::atomic<gint64> firstPacketUs_{0};
+  std::atomic<bool> warnedUnusable_{false};
   GObject* rtpSession_ = nullptr;  // rtpbin's internal session, when REMB is on (a ref)
   std::unique_ptr<RembEstimator> remb_;
   std::atomic<int64_t> rembBps_{0};
