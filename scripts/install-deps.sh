@@ -7,12 +7,12 @@ packages=(
   cmake g++ make pkg-config binutils file openssl
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-bad gstreamer1.0-nice
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   rapidjson-dev libssl-dev libgtest-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3 ffmpeg iproute2)
+  packages+=(python3 ffmpeg iproute2 chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
@@ -33,7 +33,8 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   here=$(cd "$(dirname "$0")/.." && pwd)
-  if [[ ! -d "$here/tests/node/node_modules/kurento-client" ]]; then
+  if [[ ! -d "$here/tests/node/node_modules/kurento-client" ||
+        ! -d "$here/tests/node/node_modules/playwright-core" ]]; then
     (cd "$here/tests/node" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
   fi
 fi

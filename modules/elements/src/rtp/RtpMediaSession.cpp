@@ -1,5 +1,7 @@
 #include "RtpMediaSession.hpp"
 
+#include "MediaPaths.hpp"
+
 #include <kms/sdk/Error.hpp>
 
 #include <gst/net/gstnetaddressmeta.h>
@@ -16,21 +18,6 @@ GstDebugCategory* const kCat = kms::debugCategory("kms-rtp-session", "RtpEndpoin
 
 std::string padName(const char* prefix, guint session) {
   return prefix + std::to_string(session);
-}
-
-void link(GstElement* src, const std::string& srcPad, GstElement* sink, const std::string& sinkPad) {
-  if (!gst_element_link_pads(src, srcPad.c_str(), sink, sinkPad.c_str())) {
-    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
-                                "cannot link " + std::string(GST_ELEMENT_NAME(src)) + ":" + srcPad +
-                                    " to " + GST_ELEMENT_NAME(sink) + ":" + sinkPad);
-  }
-}
-
-gboolean forwardSticky(GstPad* pad, GstEvent** event, gpointer) {
-  if (GST_EVENT_TYPE(*event) != GST_EVENT_EOS) {
-    gst_pad_push_event(pad, gst_event_ref(*event));
-  }
-  return TRUE;
 }
 
 void setClient(GstElement* sink, const std::string& host, int port) {
@@ -71,19 +58,8 @@ RtpMediaSession::~RtpMediaSession() {
   }
 }
 
-GstElement* RtpMediaSession::add(const char* factory) {
-  GstElement* element = gst_element_factory_make(factory, nullptr);
-  if (element == nullptr) {
-    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
-                                std::string("GStreamer element '") + factory +
-                                    "' is missing (install gstreamer1.0-plugins-good/-bad)");
-  }
-  gst_bin_add(bin_, element);
-  return element;
-}
+GstElement* RtpMediaSession::add(const char* factory) { return addElement(bin_, factory); }
 
-// The caps of the peer's stream; the fmtp parameters go along (as the SDP's), so that e.g.
-// rtph264depay gets sprop-parameter-sets when the sender puts SPS/PPS only in the SDP.
 GstCaps* RtpMediaSession::rtpCaps(bool secure) const {
   GstCaps* caps = gst_caps_new_simple(
       secure ? "application/x-srtp" : "application/x-rtp", "media", G_TYPE_STRING,
@@ -153,14 +129,14 @@ void RtpMediaSession::buildReceive() {
     g_signal_connect(srtpdec, "request-key", G_CALLBACK(&RtpMediaSession::onRequestKey), this);
     g_signal_connect(srtpdec, "soft-limit", G_CALLBACK(&RtpMediaSession::onDecoderSoftLimit),
                      this);
-    link(rtpSrc, "src", srtpdec, "rtp_sink");
-    link(rtcpSrc, "src", srtpdec, "rtcp_sink");
-    link(srtpdec, "rtp_src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
-    link(srtpdec, "rtcp_src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
+    linkPads(rtpSrc, "src", srtpdec, "rtp_sink");
+    linkPads(rtcpSrc, "src", srtpdec, "rtcp_sink");
+    linkPads(srtpdec, "rtp_src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
+    linkPads(srtpdec, "rtcp_src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
     gst_element_sync_state_with_parent(srtpdec);
   } else {
-    link(rtpSrc, "src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
-    link(rtcpSrc, "src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
+    linkPads(rtpSrc, "src", rtpbin_, padName("recv_rtp_sink_", sessionId_));
+    linkPads(rtcpSrc, "src", rtpbin_, padName("recv_rtcp_sink_", sessionId_));
   }
   gst_element_sync_state_with_parent(rtpSrc);
   gst_element_sync_state_with_parent(rtcpSrc);
@@ -186,14 +162,14 @@ void RtpMediaSession::buildSend() {
     configureEncoder(srtpenc, *plan_.localKey);
     g_signal_connect(srtpenc, "soft-limit", G_CALLBACK(&RtpMediaSession::onEncoderSoftLimit),
                      this);
-    link(rtpbin_, padName("send_rtp_src_", sessionId_), srtpenc, padName("rtp_sink_", sessionId_));
-    link(srtpenc, padName("rtp_src_", sessionId_), rtpSink_, "sink");
-    link(rtpbin_, padName("send_rtcp_src_", sessionId_), srtpenc, padName("rtcp_sink_", sessionId_));
-    link(srtpenc, padName("rtcp_src_", sessionId_), rtcpSink_, "sink");
+    linkPads(rtpbin_, padName("send_rtp_src_", sessionId_), srtpenc, padName("rtp_sink_", sessionId_));
+    linkPads(srtpenc, padName("rtp_src_", sessionId_), rtpSink_, "sink");
+    linkPads(rtpbin_, padName("send_rtcp_src_", sessionId_), srtpenc, padName("rtcp_sink_", sessionId_));
+    linkPads(srtpenc, padName("rtcp_src_", sessionId_), rtcpSink_, "sink");
     gst_element_sync_state_with_parent(srtpenc);
   } else {
-    link(rtpbin_, padName("send_rtp_src_", sessionId_), rtpSink_, "sink");
-    link(rtpbin_, padName("send_rtcp_src_", sessionId_), rtcpSink_, "sink");
+    linkPads(rtpbin_, padName("send_rtp_src_", sessionId_), rtpSink_, "sink");
+    linkPads(rtpbin_, padName("send_rtcp_src_", sessionId_), rtcpSink_, "sink");
   }
   gst_element_sync_state_with_parent(rtpSink_);
   gst_element_sync_state_with_parent(rtcpSink_);
@@ -219,91 +195,21 @@ GstPadProbeReturn RtpMediaSession::onInputData(GstPad* pad, GstPadProbeInfo*, gp
   gst_caps_unref(caps);
   self->sendLinked_ = true;
   self->inputProbe_ = 0;
-  gst_pad_sticky_events_foreach(pad, &forwardSticky, nullptr);
+  forwardStickyEvents(pad);
   return GST_PAD_PROBE_REMOVE;
 }
 
 void RtpMediaSession::linkSendChain(GstCaps* inputCaps) {
-  const CodecInfo& codec = *plan_.codec;
-  const std::string media = gst_structure_get_name(gst_caps_get_structure(inputCaps, 0));
-  const bool video = plan_.type == MediaType::VIDEO;
-  std::string description;
-  bool transcoding = true;
-  if (media == codec.encodedCaps) {
-    description = codec.parser != nullptr ? std::string(codec.parser) + " config-interval=-1"
-                                          : std::string("identity");
-    transcoding = false;
-  } else if (media == (video ? "video/x-raw" : "audio/x-raw")) {
-    description = video ? "videoconvert ! " : "audioconvert ! audioresample ! ";
-    description += codec.encoder;
-  } else {
-    // A decoder we know keeps the chain free of asynchronous state changes; decodebin is
-    // the fallback for other formats.
-    const CodecInfo* incoming = codecOfCaps(media);
-    description = incoming != nullptr ? incoming->decoder : "decodebin";
-    description += video ? " ! videoconvert ! " : " ! audioconvert ! audioresample ! ";
-    description += codec.encoder;
-  }
-  GError* error = nullptr;
-  GstElement* chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
-  if (chain == nullptr) {
-    std::string message = error != nullptr ? error->message : "?";
-    g_clear_error(&error);
-    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
-                                "cannot build '" + description + "': " + message);
-  }
-  gst_bin_add(bin_, chain);
-  GstElement* payloader = add(codec.payloader);
-  g_object_set(payloader, "pt", static_cast<guint>(plan_.payloadType), "mtu",
-               static_cast<guint>(mtu_), nullptr);
-  if (std::strcmp(codec.name, "H264") == 0) {
-    g_object_set(payloader, "config-interval", -1, nullptr);
-  }
-  link(chain, "src", payloader, "sink");
-  GstPad* payloaderSrc = gst_element_get_static_pad(payloader, "src");
-  const GstPadLinkReturn linked = gst_pad_link(payloaderSrc, sendTarget_);
-  gst_object_unref(payloaderSrc);
-  if (linked != GST_PAD_LINK_OK) {
-    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
-                                "cannot link the payloader to rtpbin");
-  }
-  gst_element_sync_state_with_parent(payloader);
-  gst_element_sync_state_with_parent(chain);
-  GstPad* chainSink = gst_element_get_static_pad(chain, "sink");
-  const GstPadLinkReturn inputLinked = gst_pad_link(input_, chainSink);
-  gst_object_unref(chainSink);
-  if (inputLinked != GST_PAD_LINK_OK) {
-    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
-                                std::string("cannot link the input to '") + description + "': " +
-                                    gst_pad_link_get_name(inputLinked));
-  }
-  GST_INFO("session %u: sending %s from %s (%s)", sessionId_, codec.name, media.c_str(),
-           transcoding ? "transcoding" : "forwarding");
-  if (transcoding && video) {
-    GstIterator* elements = gst_bin_iterate_elements(GST_BIN(chain));
-    GValue item = G_VALUE_INIT;
-    while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
-      auto* element = GST_ELEMENT(g_value_get_object(&item));
-      if (g_object_class_find_property(G_OBJECT_GET_CLASS(element), "target-bitrate") != nullptr ||
-          std::strncmp(GST_OBJECT_NAME(element), "openh264enc", 11) == 0) {
-        encoder_ = element;
-      }
-      g_value_reset(&item);
-    }
-    g_value_unset(&item);
-    gst_iterator_free(elements);
-    const int64_t start = peerRembBps_ > 0 ? peerRembBps_.load() : limits_.sendStartBps;
-    setEncoderBitrate(start);
-  }
-  if (video) {
-    // The peer starts decoding at a keyframe: ask the source for one (PLI/FIR upstream).
-    gst_pad_push_event(input_, gst_event_new_custom(
-                                   GST_EVENT_CUSTOM_UPSTREAM,
-                                   gst_structure_new("GstForceKeyUnit", "all-headers",
-                                                     G_TYPE_BOOLEAN, TRUE, nullptr)));
+  SendPath path = linkSendPath(bin_, *plan_.codec, plan_.payloadType, mtu_, inputCaps, input_,
+                               sendTarget_);
+  GST_INFO("session %u: sending %s from %s (%s)", sessionId_, plan_.codec->name,
+           path.inputMedia.c_str(), path.transcoding ? "transcoding" : "forwarding");
+  encoder_ = path.encoder;
+  if (encoder_ != nullptr) {
+    setEncoderBitrate(peerRembBps_ > 0 ? peerRembBps_.load() : limits_.sendStartBps);
   }
   if (callbacks_.transcoding) {
-    callbacks_.transcoding(transcoding);
+    callbacks_.transcoding(path.transcoding);
   }
 }
 
@@ -319,30 +225,11 @@ void RtpMediaSession::onRtpbinPad(GstPad* pad) {
     remoteSsrc_ = ssrc;
   }
   if (outputLinked_) {
-    GstElement* sink = add("fakesink");
-    g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
-    GstPad* sinkPad = gst_element_get_static_pad(sink, "sink");
-    gst_pad_link(pad, sinkPad);
-    gst_object_unref(sinkPad);
-    gst_element_sync_state_with_parent(sink);
+    discardStream(bin_, pad);
     GST_INFO("session %u: another stream (%s) is discarded", sessionId_, GST_PAD_NAME(pad));
     return;
   }
-  depayloader_ = add(plan_.codec->depayloader);
-  GstElement* last = depayloader_;
-  if (plan_.codec->parser != nullptr) {
-    GstElement* parser = add(plan_.codec->parser);
-    link(depayloader_, "src", parser, "sink");
-    gst_element_sync_state_with_parent(parser);
-    last = parser;
-  }
-  GstPad* lastSrc = gst_element_get_static_pad(last, "src");
-  gst_pad_link(lastSrc, output_);
-  gst_object_unref(lastSrc);
-  gst_element_sync_state_with_parent(depayloader_);
-  GstPad* depaySink = gst_element_get_static_pad(depayloader_, "sink");
-  gst_pad_link(pad, depaySink);
-  gst_object_unref(depaySink);
+  depayloader_ = linkReceivePath(bin_, pad, *plan_.codec, output_);
   outputLinked_ = true;
   GST_INFO("session %u: receiving %s on %s", sessionId_, plan_.codec->name, GST_PAD_NAME(pad));
 }
@@ -352,9 +239,7 @@ void RtpMediaSession::requestKeyframe() {
   if (depayloader_ == nullptr) {
     return;
   }
-  GstStructure* request = gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN,
-                                            TRUE, nullptr);
-  gst_element_send_event(depayloader_, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, request));
+  gst_element_send_event(depayloader_, newKeyframeRequest());
 }
 
 GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpointer data) {
@@ -583,11 +468,7 @@ void RtpMediaSession::setEncoderBitrate(int64_t bps) {
   if (target == encoderBps_) {
     return;
   }
-  if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder_), "target-bitrate") != nullptr) {
-    g_object_set(encoder_, "target-bitrate", static_cast<gint>(target), nullptr);
-  } else {
-    g_object_set(encoder_, "bitrate", static_cast<guint>(target), nullptr);
-  }
+  rtp::setEncoderBitrate(encoder_, target);
   encoderBps_ = target;
   GST_INFO("session %u: encoder bitrate %lld bps", sessionId_, static_cast<long long>(target));
 }

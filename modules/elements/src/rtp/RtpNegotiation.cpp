@@ -169,6 +169,27 @@ void addTransport(GstSDPMedia* media, const MediaPlan& plan) {
 
 }  // namespace
 
+ChosenCodec chooseCodec(const GstSDPMedia* media, MediaType type, std::string* offeredNames) {
+  ChosenCodec chosen;
+  for (guint f = 0; f < gst_sdp_media_formats_len(media) && chosen.codec == nullptr; ++f) {
+    RemoteFormat format = remoteFormat(media, f);
+    chosen.codec = findCodec(type, format.name, format.clockRate);
+    chosen.payloadType = format.payloadType;
+    // Each name once: WebRTC offers list a codec several times (profiles, RTX).
+    const std::string listed = ", " + (offeredNames != nullptr ? *offeredNames : "") + ",";
+    if (offeredNames != nullptr && !format.name.empty() &&
+        listed.find(", " + format.name + ",") == std::string::npos) {
+      *offeredNames += (offeredNames->empty() ? "" : ", ") + format.name;
+    }
+  }
+  if (chosen.codec != nullptr) {
+    chosen.fmtp = formatAttribute(media, "fmtp", chosen.payloadType);
+  }
+  return chosen;
+}
+
+MediaType mediaTypeOfLine(const GstSDPMedia* media) { return mediaTypeOf(media); }
+
 RtpNegotiation::RtpNegotiation(std::string localAddress, std::optional<SrtpKey> configuredKey)
     : localAddress_(std::move(localAddress)), configuredKey_(std::move(configuredKey)) {}
 
@@ -222,14 +243,9 @@ std::string RtpNegotiation::createAnswer(const GstSDPMessage& offer,
                " (WebRTC needs a WebRtcEndpoint; an RtpEndpoint takes RTP/AVP(F) or RTP/SAVP(F))";
     } else if (gst_sdp_media_get_port(remote) != 0) {
       std::string offeredNames;
-      for (guint f = 0; f < gst_sdp_media_formats_len(remote) && plan.codec == nullptr; ++f) {
-        RemoteFormat format = remoteFormat(remote, f);
-        plan.codec = findCodec(plan.type, format.name, format.clockRate);
-        plan.payloadType = format.payloadType;
-        offeredNames += (offeredNames.empty() ? "" : ", ") +
-                        (format.name.empty() ? "payload " + std::to_string(format.payloadType)
-                                             : format.name);
-      }
+      const ChosenCodec chosen = chooseCodec(remote, plan.type, &offeredNames);
+      plan.codec = chosen.codec;
+      plan.payloadType = chosen.payloadType;
       if (plan.codec == nullptr) {
         reason = std::string("offer has only ") + offeredNames + " for " + lowerName(plan.type) +
                  "; supported " + lowerName(plan.type) + " codecs: " + codecNames(plan.type);

@@ -38,6 +38,17 @@ struct MediaPlan {
   std::optional<SrtpKey> remoteKey;  // SRTP: what the peer encrypts with
 };
 
+// The codec we use for one m= line of a peer's offer: the first of its formats we support.
+struct ChosenCodec {
+  const CodecInfo* codec = nullptr;
+  int payloadType = 0;
+  std::string fmtp;
+};
+// `offeredNames` receives the names of what the line offers (for error messages).
+ChosenCodec chooseCodec(const GstSDPMedia* media, MediaType type, std::string* offeredNames);
+// The media type of an m= line (kInvalid for anything but audio and video).
+MediaType mediaTypeOfLine(const GstSDPMedia* media);
+
 class RtpNegotiation {
  public:
   RtpNegotiation(std::string localAddress, std::optional<SrtpKey> configuredKey);

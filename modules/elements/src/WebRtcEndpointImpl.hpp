@@ -1,0 +1,122 @@
+// WebRtcEndpoint on GStreamer's webrtcbin (ICE with libnice, DTLS-SRTP, BUNDLE, RTCP feedback):
+// offer/answer through the SdpEndpoint state machine, trickle ICE both ways (candidates that
+// arrive before the offer are queued), and the same send/receive paths as RtpEndpoint, so media
+// is forwarded without transcoding whenever the codecs match.
+#pragma once
+
+#include "WebRtcEndpointBase.hpp"
+#include "rtp/RtpCodecs.hpp"
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kurento {
+
+class WebRtcEndpointImpl : public WebRtcEndpointBase {
+ public:
+  WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline, bool recvonly,
+                     bool sendonly, bool useDataChannels, CertificateKeyType certificateKeyType,
+                     DSCPValue qosDscp);
+  ~WebRtcEndpointImpl() override;
+
+  void gatherCandidates() override;
+  void addIceCandidate(const std::shared_ptr<IceCandidate>& candidate) override;
+  void createDataChannel(const std::string& label, const bool& ordered,
+                         const int32_t& maxPacketLifeTime, const int32_t& maxRetransmits,
+                         const std::string& protocol) override;
+  void closeDataChannel(const int32_t& channelId) override;
+  std::string getNetworkInterfaces() override;
+  void setNetworkInterfaces(const std::string& networkInterfaces) override;
+  bool getIceTcp() override;
+  void setIceTcp(const bool& iceTcp) override;
+  std::string getStunServerAddress() override;
+  void setStunServerAddress(const std::string& stunServerAddress) override;
+  int32_t getStunServerPort() override;
+  void setStunServerPort(const int32_t& stunServerPort) override;
+  std::string getTurnUrl() override;
+  void setTurnUrl(const std::string& turnUrl) override;
+  std::string getExternalIPv4() override;
+  void setExternalIPv4(const std::string& externalIPv4) override;
+  std::string getExternalIPv6() override;
+  void setExternalIPv6(const std::string& externalIPv6) override;
+  std::vector<std::shared_ptr<IceCandidatePair>> getICECandidatePairs() override;
+  std::vector<std::shared_ptr<IceConnection>> getIceConnectionState() override;
+  std::vector<std::shared_ptr<DtlsConnection>> getDtlsConnectionState() override;
+  void requestKeyframe() override;
+  bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
+  void releaseResources() override;
+
+ protected:
+  std::string createOffer(const OfferOptions& options) override;
+  std::string createAnswer(const GstSDPMessage& offer) override;
+  void applyAnswer(const GstSDPMessage& answer) override;
+
+ private:
+  // One audio or video m= line.
+  struct Line {
+    MediaType type = MediaType::kInvalid;
+    guint mline = 0;
+    const rtp::CodecInfo* codec = nullptr;
+    int payloadType = 0;
+    std::string fmtp;
+    bool send = true;
+    GstPad* sinkPad = nullptr;  // webrtcbin's, once requested
+  };
+  struct InputWatch {
+    WebRtcEndpointImpl* self;
+    MediaType type;
+  };
+
+  void configureIce();
+  void chooseLines(const GstSDPMessage& remote, bool remoteIsOffer);
+  void configureTransceivers();
+  void requestSinkPads();
+  GstPad* requestSinkPad(GstCaps* caps);
+  void rememberMids(const std::string& localSdp);
+  void applyPendingCandidates();
+  void emitCandidate(guint mline, const std::string& candidate);
+  Line* lineOf(MediaType type);
+
+  static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
+  static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
+  static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
+  static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
+  static void onIceState(GObject* webrtc, GParamSpec*, gpointer self);
+  static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
+
+  const bool recvonly_;
+  const bool sendonly_;
+  const bool useDataChannels_;
+  GstElement* webrtc_ = nullptr;  // owned by bin()
+  std::array<GstElement*, 2> inputQueues_{};
+  std::array<InputWatch, 2> inputWatches_{};
+  std::array<std::atomic<bool>, 2> transcoding_{};
+  std::array<bool, 2> outputLinked_{};
+  std::array<GstElement*, 2> depayloaders_{};
+
+  std::recursive_mutex mutex_;
+  std::vector<Line> lines_;
+  std::vector<Line> offered_;  // our offer's lines (generateOffer)
+  std::vector<std::string> mids_;
+  bool remoteSet_ = false;
+  std::vector<std::pair<guint, std::string>> pendingRemote_;
+  bool gathering_ = false;
+  bool gatheringDone_ = false;
+  bool gatheringDoneSent_ = false;
+  std::vector<std::pair<guint, std::string>> pendingLocal_;
+  IceComponentState iceState_ = IceComponentState::DISCONNECTED;
+
+  std::string networkInterfaces_;
+  bool iceTcp_ = true;
+  std::string stunAddress_;
+  int32_t stunPort_ = 3478;
+  std::string turnUrl_;
+  std::string externalIPv4_;
+  std::string externalIPv6_;
+};
+
+}  // namespace kurento

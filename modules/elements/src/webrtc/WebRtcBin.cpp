@@ -1,0 +1,125 @@
+#include "WebRtcBin.hpp"
+
+#include <kms/sdk/Error.hpp>
+
+#include <cstring>
+
+namespace kurento::webrtc {
+
+namespace {
+
+// Waits for a promise and throws with webrtcbin's error, if any.
+const GstStructure* await(GstPromise* promise, int code, const char* what) {
+  if (gst_promise_wait(promise) != GST_PROMISE_RESULT_REPLIED) {
+    throw kms::KurentoException(static_cast<kms::ErrorCode>(code),
+                                std::string(what) + ": webrtcbin gave no reply");
+  }
+  const GstStructure* reply = gst_promise_get_reply(promise);
+  GError* error = nullptr;
+  if (reply != nullptr && gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr) &&
+      error != nullptr) {
+    const std::string message = error->message;
+    g_error_free(error);
+    throw kms::KurentoException(static_cast<kms::ErrorCode>(code),
+                                std::string(what) + ": " + message);
+  }
+  return reply;
+}
+
+}  // namespace
+
+void setDescription(GstElement* webrtcbin, bool remote, GstWebRTCSDPType type,
+                    const GstSDPMessage& sdp, int code) {
+  GstSDPMessage* copy = nullptr;
+  gst_sdp_message_copy(&sdp, &copy);
+  GstWebRTCSessionDescription* description = gst_webrtc_session_description_new(type, copy);
+  GstPromise* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtcbin, remote ? "set-remote-description" : "set-local-description",
+                        description, promise);
+  gst_webrtc_session_description_free(description);
+  try {
+    await(promise, code, remote ? "the remote description was refused"
+                                : "the local description was refused");
+  } catch (...) {
+    gst_promise_unref(promise);
+    throw;
+  }
+  gst_promise_unref(promise);
+}
+
+std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code) {
+  GstPromise* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtcbin, offer ? "create-offer" : "create-answer", nullptr, promise);
+  GstWebRTCSessionDescription* description = nullptr;
+  try {
+    const GstStructure* reply = await(promise, code, offer ? "cannot create an offer"
+                                                           : "cannot create an answer");
+    gst_structure_get(reply, offer ? "offer" : "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
+                      &description, nullptr);
+  } catch (...) {
+    gst_promise_unref(promise);
+    throw;
+  }
+  gst_promise_unref(promise);
+  if (description == nullptr) {
+    throw kms::KurentoException(static_cast<kms::ErrorCode>(code),
+                                offer ? "webrtcbin made no offer" : "webrtcbin made no answer");
+  }
+  setDescription(webrtcbin, false, description->type, *description->sdp, code);
+  gchar* text = gst_sdp_message_as_text(description->sdp);
+  std::string result(text);
+  g_free(text);
+  gst_webrtc_session_description_free(description);
+  return result;
+}
+
+GstCaps* codecCaps(const rtp::CodecInfo& codec, int payloadType, const std::string& fmtp) {
+  const bool video = codec.type == MediaType::VIDEO;
+  GstCaps* caps = gst_caps_new_simple("application/x-rtp", "media", G_TYPE_STRING,
+                                      video ? "video" : "audio", "encoding-name", G_TYPE_STRING,
+                                      codec.name, "payload", G_TYPE_INT, payloadType,
+                                      "clock-rate", G_TYPE_INT, codec.clockRate, nullptr);
+  GstStructure* structure = gst_caps_get_structure(caps, 0);
+  if (codec.channels > 1) {
+    gst_structure_set(structure, "encoding-params", G_TYPE_STRING,
+                      std::to_string(codec.channels).c_str(), nullptr);
+  }
+  gchar** parameters = g_strsplit(fmtp.empty() ? codec.fmtp : fmtp.c_str(), ";", -1);
+  for (gchar** parameter = parameters; *parameter != nullptr; ++parameter) {
+    gchar** pair = g_strsplit(g_strstrip(*parameter), "=", 2);
+    if (pair[0] != nullptr && pair[1] != nullptr && *pair[0] != '\0') {
+      gst_structure_set(structure, pair[0], G_TYPE_STRING, pair[1], nullptr);
+    }
+    g_strfreev(pair);
+  }
+  g_strfreev(parameters);
+  if (video) {
+    gst_structure_set(structure, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
+                      G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE,
+                      "rtcp-fb-goog-remb", G_TYPE_BOOLEAN, TRUE, nullptr);
+  }
+  return caps;
+}
+
+GArray* transceivers(GstElement* webrtcbin) {
+  GArray* list = nullptr;
+  g_signal_emit_by_name(webrtcbin, "get-transceivers", &list);
+  return list;
+}
+
+std::string localMid(GstElement* webrtcbin, guint index) {
+  GstWebRTCSessionDescription* local = nullptr;
+  g_object_get(webrtcbin, "local-description", &local, nullptr);
+  std::string mid;
+  if (local != nullptr) {
+    if (index < gst_sdp_message_medias_len(local->sdp)) {
+      const gchar* value =
+          gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(local->sdp, index), "mid");
+      mid = value != nullptr ? value : "";
+    }
+    gst_webrtc_session_description_free(local);
+  }
+  return mid;
+}
+
+}  // namespace kurento::webrtc

@@ -1,0 +1,35 @@
+// Synchronous helpers over webrtcbin's action signals (set descriptions, create offers and
+// answers), and the RTP caps that steer its codec choice.
+#pragma once
+
+#include "rtp/RtpCodecs.hpp"
+
+#include <gst/gst.h>
+#include <gst/sdp/gstsdpmessage.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include <string>
+#include <vector>
+
+namespace kurento::webrtc {
+
+// Sets the remote or local description (a copy of `sdp`); throws with `code` and webrtcbin's
+// reason on failure.
+void setDescription(GstElement* webrtcbin, bool remote, GstWebRTCSDPType type,
+                    const GstSDPMessage& sdp, int code);
+// Runs create-offer or create-answer and returns the description's SDP text after setting it
+// as the local description.
+std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code);
+
+// application/x-rtp caps for `codec` with payload `pt`, the offer's fmtp parameters and the
+// RTCP feedback we support (nack, pli, fir, goog-remb for video).
+GstCaps* codecCaps(const rtp::CodecInfo& codec, int payloadType, const std::string& fmtp);
+
+// The transceivers of webrtcbin, in m= line order (references held by the caller's array).
+GArray* transceivers(GstElement* webrtcbin);
+
+// a=mid of m= line `index` of webrtcbin's local description ("" when none).
+std::string localMid(GstElement* webrtcbin, guint index);
+
+}  // namespace kurento::webrtc
