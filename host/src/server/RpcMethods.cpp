@@ -146,11 +146,13 @@ void RpcMethods::subscribe(const Json& params, RequestContext& context, Json& re
   result.AddMember("value", Json(subscriptionId, a), a);
 }
 
-// An unknown subscription is an error (as in Kurento): 40101 naming it.
+// An unknown subscription of a live object is an error (40101 naming it). Once the object is
+// released its subscriptions are gone with it, and kurento-client still unsubscribes when it
+// drops its listeners after a release: that is answered with success.
 void RpcMethods::unsubscribe(const Json& params) {
-  requireString(params, "object");
+  std::string_view objectId = requireString(params, "object");
   std::string_view subscriptionId = requireString(params, "subscription");
-  if (!sessions_.unsubscribe(subscriptionId)) {
+  if (!sessions_.unsubscribe(subscriptionId) && registry_.tryFind(objectId)) {
     throw KurentoException(ErrorCode::kMediaObjectNotFound,
                            "subscription '" + clip(subscriptionId) + "' not found");
   }

@@ -343,8 +343,20 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     return GST_PAD_PROBE_DROP;  // nothing negotiated to send this on (yet)
   }
   try {
+    // The payloader describes the stream from its own headers (e.g. H.264 profile-level-id
+    // from the SPS); the transceiver expects the negotiated values: they are set over it.
+    GstElement* setter = rtp::addElement(self->bin(), "capssetter");
+    GstCaps* negotiated = webrtc::codecCaps(*line->codec, line->payloadType, line->fmtp);
+    g_object_set(setter, "caps", negotiated, "join", TRUE, "replace", FALSE, nullptr);
+    gst_caps_unref(negotiated);
+    GstPad* setterSrc = gst_element_get_static_pad(setter, "src");
+    gst_pad_link(setterSrc, line->sinkPad);
+    gst_object_unref(setterSrc);
+    gst_element_sync_state_with_parent(setter);
+    GstPad* setterSink = gst_element_get_static_pad(setter, "sink");
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
-                                           self->getMtu(), caps, pad, line->sinkPad);
+                                           self->getMtu(), caps, pad, setterSink);
+    gst_object_unref(setterSink);
     self->transcoding_[slotOf(watch->type)] = path.transcoding;
     GST_INFO("%s: sending %s %s from %s (%s)", self->id().c_str(), lowerName(watch->type),
              line->codec->name, path.inputMedia.c_str(),
