@@ -8,6 +8,7 @@ const kurentoClient = require('kurento-client');
 
 const { startServer } = require('./lib/server');
 const { servePages, launchBrowser } = require('./lib/browser');
+const { sender, receiver, exitWithin, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -112,6 +113,49 @@ describe('WebRtcEndpoint with headless chromium', () => {
     }
     for (const { page } of viewers.slice(1)) await page.close();
     await presenter.close();
+    await pipeline.release();
+  });
+
+  it('RTP to WebRTC: an RTP sender reaches a browser viewer, and the browser reaches an RTP receiver', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const rtpIn = await pipeline.create('RtpEndpoint');
+    const viewerEndpoint = await pipeline.create('WebRtcEndpoint');
+    await rtpIn.connect(viewerEndpoint);
+    const answer = await rtpIn.processOffer(sdpOffer({ media: [
+      { type: 'video', pt: 96, rtpmap: 'VP8/90000', port: 5000, direction: 'sendonly' }] }));
+    const media = sender('VP8', mediaPort(answer, 'video'));
+    const viewer = await call(viewerEndpoint, { recvonly: true });
+    await waitForFrames(viewer, 30, 20000, false);
+
+    const browserEndpoint = await pipeline.create('WebRtcEndpoint');
+    const rtpOut = await pipeline.create('RtpEndpoint');
+    await browserEndpoint.connect(rtpOut);
+    const port = await freeUdpPort();
+    const decoded = receiver('VP8', port);
+    await rtpOut.processOffer(sdpOffer({ media: [
+      { type: 'video', pt: 96, rtpmap: 'VP8/90000', port, direction: 'recvonly' }] }));
+    const camera = await call(browserEndpoint);
+    try {
+      assert.equal(await exitWithin(decoded, 20000), 0, decoded.output());
+    } finally {
+      media.kill('SIGKILL');
+    }
+    await viewer.close();
+    await camera.close();
+    await pipeline.release();
+  });
+
+  it('refuses an offer with no codec it can serve, naming them', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    const offer = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n' +
+      'm=video 9 UDP/TLS/RTP/SAVPF 100\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\n' +
+      'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=setup:actpass\r\n' +
+      'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n' +
+      'a=rtpmap:100 H265/90000\r\n';
+    const error = await new Promise((resolve) => webRtc.processOffer(offer, (e) => resolve(e)));
+    assert.equal(error.code, 40205);
+    assert.match(error.message, /offer has only H265 for video; supported video codecs: VP8, H264, VP9/);
     await pipeline.release();
   });
 
