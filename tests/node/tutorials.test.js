@@ -1,0 +1,107 @@
+// docs/tutorials/hello-world and one-to-many: each app started as its README says (with the
+// test's node_modules), driven by clicks in headless chromium, the video checked in the page.
+'use strict';
+
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { after, before, describe, it } = require('node:test');
+
+const { startServer, freePort } = require('./lib/server');
+const { launchBrowser } = require('./lib/browser');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startTutorial(name, kurentoUrl) {
+  const port = await freePort();
+  const app = spawn(process.execPath, [path.join(__dirname, '..', '..', 'docs', 'tutorials', name, 'server.js'),
+    '--port', String(port), '--ws', kurentoUrl], {
+    env: { ...process.env, NODE_PATH: path.join(__dirname, 'node_modules') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  app.stdout.on('data', (chunk) => { output += chunk; });
+  app.stderr.on('data', (chunk) => { output += chunk; });
+  const deadline = Date.now() + 10000;
+  while (!output.includes(`http://localhost:${port}/`)) {
+    if (Date.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
+    await sleep(50);
+  }
+  return { url: `http://localhost:${port}/`, app, output: () => output };
+}
+
+// Resolves once <video id> plays a stream with video (and audio when asked).
+async function waitForVideo(page, id, { audio = true, timeoutMs = 20000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let state;
+  while (Date.now() < deadline) {
+    state = await page.evaluate((videoId) => {
+      const video = document.getElementById(videoId);
+      const stream = video.srcObject;
+      return { width: video.videoWidth, time: video.currentTime,
+        audioTracks: stream ? stream.getAudioTracks().length : 0 };
+    }, id);
+    if (state.width > 0 && state.time > 1 && (!audio || state.audioTracks > 0)) return state;
+    await sleep(200);
+  }
+  assert.fail(`#${id} shows no video: ${JSON.stringify(state)}`);
+}
+
+describe('tutorials with headless chromium', () => {
+  let server;
+  let chrome;
+
+  before(async () => {
+    server = await startServer();
+    chrome = await launchBrowser();
+  });
+
+  after(async () => {
+    if (chrome) await chrome.close();
+    if (server) assert.equal(await server.stop(), 0, server.output());
+  });
+
+  it('Hello World shows the camera coming back', async () => {
+    const tutorial = await startTutorial('hello-world', server.url);
+    try {
+      const page = await chrome.browser.newPage();
+      await page.goto(tutorial.url);
+      await page.click('#start');
+      await waitForVideo(page, 'remote');
+      await page.click('#stop');
+      await page.close();
+    } finally {
+      tutorial.app.kill();
+    }
+  });
+
+  it('one-to-many: a presenter and three viewers; one viewer leaves', async () => {
+    const tutorial = await startTutorial('one-to-many', server.url);
+    try {
+      const presenter = await chrome.browser.newPage();
+      await presenter.goto(tutorial.url);
+      await presenter.click('#presenter');
+      await waitForVideo(presenter, 'video');
+      const viewers = [];
+      for (let i = 0; i < 3; i += 1) {
+        const viewer = await chrome.browser.newPage();
+        await viewer.goto(tutorial.url);
+        await viewer.click('#viewer');
+        await waitForVideo(viewer, 'video');
+        viewers.push(viewer);
+      }
+      await viewers[0].click('#stop');
+      await viewers[0].close();
+      for (const viewer of viewers.slice(1)) {
+        const before = await viewer.evaluate(() => document.getElementById('video').currentTime);
+        await sleep(1500);
+        const after = await viewer.evaluate(() => document.getElementById('video').currentTime);
+        assert.ok(after > before + 1, `a remaining viewer stopped playing: ${before} -> ${after}`);
+      }
+      await presenter.close();
+      for (const viewer of viewers.slice(1)) await viewer.close();
+    } finally {
+      tutorial.app.kill();
+    }
+  });
+});
