@@ -11,3 +11,6 @@ build="${KMS_BUILD_DIR:-$here/build}"
 # shellcheck disable=SC2086  # the arguments are words
 KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
   node "$here/bench/rtp/rtp-bench.js" ${RTP_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
+  node "$here/bench/webrtc/webrtc-bench.js" ${WEBRTC_BENCH_ARGS:-}
