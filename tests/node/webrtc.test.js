@@ -29,6 +29,7 @@ describe('WebRtcEndpoint with headless chromium', () => {
     if (client) client.close();
     if (chrome) await chrome.close();
     if (pages) pages.close();
+    if (server && process.env.KMS_TEST_SERVER_LOG) console.log(server.output());
     if (server) assert.equal(await server.stop(), 0, server.output());
   });
 
@@ -78,6 +79,16 @@ describe('WebRtcEndpoint with headless chromium', () => {
     const received = await waitForFrames(page, 30);
     assert.ok(received.video.frameWidth > 0, JSON.stringify(received));
     assert.equal(await webRtc.isMediaTranscoding('VIDEO'), false);
+    let stats = [];
+    let inbound;
+    let outbound;
+    for (let attempt = 0; attempt < 20 && !(inbound && outbound); attempt += 1) {
+      stats = Object.values(await webRtc.getStats('VIDEO'));
+      inbound = stats.find((s) => s.type === 'inboundrtp' && s.packetsReceived > 0 && s.bytesReceived > 0);
+      outbound = stats.find((s) => s.type === 'outboundrtp' && s.packetsSent > 0 && s.bytesSent > 0);
+      if (!(inbound && outbound)) await sleep(100);
+    }
+    assert.ok(inbound && outbound, `W3C inbound/outbound stats: ${JSON.stringify(stats)}`);
     await page.close();
     await pipeline.release();
   });

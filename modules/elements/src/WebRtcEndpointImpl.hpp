@@ -47,6 +47,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::vector<std::shared_ptr<IceConnection>> getIceConnectionState() override;
   std::vector<std::shared_ptr<DtlsConnection>> getDtlsConnectionState() override;
   void requestKeyframe() override;
+  std::map<std::string, std::shared_ptr<Stats>> getStats(
+      const std::optional<MediaType>& mediaType) override;
   bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
   void releaseResources() override;
 

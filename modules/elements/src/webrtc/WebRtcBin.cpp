@@ -107,6 +107,17 @@ GArray* transceivers(GstElement* webrtcbin) {
   return list;
 }
 
+GstStructure* getStats(GstElement* webrtcbin) {
+  GstPromise* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtcbin, "get-stats", nullptr, promise);
+  GstStructure* stats = nullptr;
+  if (gst_promise_wait(promise) == GST_PROMISE_RESULT_REPLIED && gst_promise_get_reply(promise)) {
+    stats = gst_structure_copy(gst_promise_get_reply(promise));
+  }
+  gst_promise_unref(promise);
+  return stats;
+}
+
 std::string localMid(GstElement* webrtcbin, guint index) {
   GstWebRTCSessionDescription* local = nullptr;
   g_object_get(webrtcbin, "local-description", &local, nullptr);

@@ -29,6 +29,9 @@ GstCaps* codecCaps(const rtp::CodecInfo& codec, int payloadType, const std::stri
 // The transceivers of webrtcbin, in m= line order (references held by the caller's array).
 GArray* transceivers(GstElement* webrtcbin);
 
+// webrtcbin's get-stats reply (W3C-shaped structures by id); the caller frees it.
+GstStructure* getStats(GstElement* webrtcbin);
+
 // a=mid of m= line `index` of webrtcbin's local description ("" when none).
 std::string localMid(GstElement* webrtcbin, guint index);
 
