@@ -12,7 +12,7 @@ packages=(
   rapidjson-dev libssl-dev libgtest-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3 ffmpeg iproute2 chromium)
+  packages+=(python3 ffmpeg iproute2 chromium coturn)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 

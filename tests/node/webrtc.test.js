@@ -9,6 +9,7 @@ const kurentoClient = require('kurento-client');
 const { startServer } = require('./lib/server');
 const { servePages, launchBrowser } = require('./lib/browser');
 const { sender, receiver, exitWithin, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
+const { startCoturn } = require('./lib/coturn');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -154,6 +155,26 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await viewer.close();
     await camera.close();
     await pipeline.release();
+  });
+
+  it('connects through a TURN relay only (coturn, iceTransportPolicy relay)', async () => {
+    const turn = await startCoturn();
+    try {
+      const pipeline = await client.create('MediaPipeline');
+      const webRtc = await pipeline.create('WebRtcEndpoint');
+      await webRtc.setTurnUrl(`${turn.user}:${turn.password}@127.0.0.1:${turn.port}?transport=udp`);
+      assert.equal(await webRtc.getTurnUrl(), `${turn.user}:${turn.password}@127.0.0.1:${turn.port}?transport=udp`);
+      await webRtc.connect(webRtc);
+      const page = await call(webRtc, { relayOnly: true, iceServers: [{
+        urls: `turn:127.0.0.1:${turn.port}?transport=udp`, username: turn.user, credential: turn.password }] });
+      const received = await waitForFrames(page, 30);
+      assert.equal(received.relayed, true, 'the browser must use its relay candidate');
+      assert.match(turn.output(), /ALLOCATE processed, success/);
+      await page.close();
+      await pipeline.release();
+    } finally {
+      turn.stop();
+    }
   });
 
   it('refuses an offer with no codec it can serve, naming them', async () => {
