@@ -83,7 +83,7 @@ describe('WebRtcEndpoint with headless chromium', () => {
     let stats = [];
     let inbound;
     let outbound;
-    for (let attempt = 0; attempt < 20 && !(inbound && outbound); attempt += 1) {
+    for (let attempt = 0; attempt < 50 && !(inbound && outbound); attempt += 1) {
       stats = Object.values(await webRtc.getStats('VIDEO'));
       inbound = stats.find((s) => s.type === 'inboundrtp' && s.packetsReceived > 0 && s.bytesReceived > 0);
       outbound = stats.find((s) => s.type === 'outboundrtp' && s.packetsSent > 0 && s.bytesSent > 0);
@@ -175,6 +175,38 @@ describe('WebRtcEndpoint with headless chromium', () => {
     } finally {
       turn.stop();
     }
+  });
+
+  it('passes data channel messages between two browsers through their endpoints', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const a = await pipeline.create('WebRtcEndpoint', { useDataChannels: true });
+    const b = await pipeline.create('WebRtcEndpoint', { useDataChannels: true });
+    const opened = new Promise((resolve) => b.once('DataChannelOpened', resolve));
+    await a.connect(b);
+    await b.connect(a);
+    const pageA = await call(a, { dataChannel: 'chat' });
+    const pageB = await call(b, { dataChannel: 'chat' });
+    assert.ok(Number.isInteger((await opened).channelId));
+    for (const page of [pageA, pageB]) {
+      const deadline = Date.now() + 10000;
+      while (await page.evaluate(() => window.channelState()) !== 'open' && Date.now() < deadline) await sleep(100);
+    }
+    await sleep(500);
+    await pageA.evaluate(() => window.sendData('hello from A'));
+    await pageB.evaluate(() => window.sendData('hello from B'));
+    const deadline = Date.now() + 10000;
+    let inA = [];
+    let inB = [];
+    while (Date.now() < deadline && !(inA.length && inB.length)) {
+      inA = await pageA.evaluate(() => window.messages);
+      inB = await pageB.evaluate(() => window.messages);
+      await sleep(100);
+    }
+    assert.deepEqual(inB, ['hello from A']);
+    assert.deepEqual(inA, ['hello from B']);
+    await pageA.close();
+    await pageB.close();
+    await pipeline.release();
   });
 
   it('refuses an offer with no codec it can serve, naming them', async () => {

@@ -160,7 +160,7 @@ std::vector<MediaType> MediaElementImpl::typesOf(const std::optional<MediaType>&
   if (mediaType) {
     return {*mediaType};
   }
-  return {MediaType::AUDIO, MediaType::VIDEO};
+  return {MediaType::AUDIO, MediaType::VIDEO, MediaType::DATA};
 }
 
 void MediaElementImpl::connect(const std::shared_ptr<MediaElementImpl>& sink,
@@ -175,6 +175,10 @@ void MediaElementImpl::connect(const std::shared_ptr<MediaElementImpl>& sink,
   const std::string sourceDescription = sourceMediaDescription.value_or("default");
   const std::string sinkDescription = sinkMediaDescription.value_or("default");
   for (MediaType type : typesOf(mediaType)) {
+    if (type == MediaType::DATA && handlesData() && sink->handlesData()) {
+      connectData(*sink, sourceDescription, sinkDescription);
+      continue;
+    }
     if (type == MediaType::DATA || sink->inputPad(type) == nullptr) {
       if (mediaType) {  // asked for explicitly: say why it cannot be done
         throw kms::KurentoException(kms::ErrorCode::kUnsupportedMediaType,
@@ -273,6 +277,65 @@ void MediaElementImpl::removeLoop(Connection& connection) {
   connection.loop = nullptr;
 }
 
+void MediaElementImpl::connectData(MediaElementImpl& sink, const std::string& sourceDescription,
+                                   const std::string& sinkDescription) {
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& existing : dataSinks_) {
+      if (existing.lock().get() == &sink) {
+        return;  // already connected
+      }
+    }
+    dataSinks_.push_back(std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this()));
+  }
+  GST_INFO("%s connected to %s (data)", id().c_str(), sink.id().c_str());
+  ElementConnected event;
+  event.sink = std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this());
+  event.mediaType = MediaType::DATA;
+  event.sourceMediaDescription = sourceDescription;
+  event.sinkMediaDescription = sinkDescription;
+  raiseElementConnected(event);
+}
+
+void MediaElementImpl::disconnectData(MediaElementImpl& sink) {
+  bool removed = false;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    auto it = std::remove_if(dataSinks_.begin(), dataSinks_.end(), [&](const auto& weak) {
+      auto element = weak.lock();
+      return !element || element.get() == &sink;
+    });
+    removed = it != dataSinks_.end();
+    dataSinks_.erase(it, dataSinks_.end());
+  }
+  if (removed) {
+    ElementDisconnected event;
+    event.sink = std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this());
+    event.mediaType = MediaType::DATA;
+    event.sourceMediaDescription = "default";
+    event.sinkMediaDescription = "default";
+    raiseElementDisconnected(event);
+  }
+}
+
+void MediaElementImpl::sendData(const std::string& label, const std::string& payload,
+                                bool binary) {
+  std::vector<std::shared_ptr<MediaElementImpl>> sinks;
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& weak : dataSinks_) {
+      if (auto sink = weak.lock()) {
+        sinks.push_back(sink);
+      }
+    }
+  }
+  for (const auto& sink : sinks) {
+    sink->receiveData(label, payload, binary);
+  }
+}
+
+void MediaElementImpl::receiveData(const std::string&, const std::string&, bool) {}
+
 void MediaElementImpl::dropSourceOf(MediaType type) {
   std::shared_ptr<Connection> current;
   {
@@ -348,7 +411,17 @@ void MediaElementImpl::disconnect(const std::shared_ptr<MediaElementImpl>& sink,
       }
     }
   }
-  if (matching.empty()) {
+  bool dataConnected = false;
+  if (!mediaType || *mediaType == MediaType::DATA) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& weak : dataSinks_) {
+      dataConnected = dataConnected || weak.lock() == sink;
+    }
+  }
+  if (dataConnected) {
+    disconnectData(*sink);
+  }
+  if (matching.empty() && !dataConnected) {
     throw kms::KurentoException(
         kms::ErrorCode::kConnectError,
         id() + " is not connected to " + sink->id() +

@@ -63,6 +63,11 @@ class MediaElementImpl : public MediaElementBase {
   GstBin* bin() const { return GST_BIN(bin_.get()); }
   // The ghost pad through which media of `type` enters; null when the type is not handled.
   GstPad* inputPad(MediaType type) const;
+  // DATA (e.g. WebRTC data channels): elements that carry it say so, and receive what their
+  // DATA sources send; `label` names the channel, `binary` tells text from bytes.
+  virtual bool handlesData() const { return false; }
+  virtual void receiveData(const std::string& label, const std::string& payload, bool binary);
+
   // The audio and video formats requested by setAudioFormat/setVideoFormat, if any.
   std::shared_ptr<AudioCaps> audioFormat() const;
   std::shared_ptr<VideoCaps> videoFormat() const;
@@ -72,6 +77,8 @@ class MediaElementImpl : public MediaElementBase {
   // element's input of `type`; and feed what they produce into outputSinkPad(type).
   void setInput(MediaType type, GstPad* target);
   GstPad* outputSinkPad(MediaType type) const;
+  // Hands data that arrived to every element connected as this one's DATA sink.
+  void sendData(const std::string& label, const std::string& payload, bool binary);
 
  private:
   struct Connection;
@@ -79,6 +86,9 @@ class MediaElementImpl : public MediaElementBase {
   static size_t slot(MediaType type);
 
   std::vector<MediaType> typesOf(const std::optional<MediaType>& mediaType) const;
+  void connectData(MediaElementImpl& sink, const std::string& sourceDescription,
+                   const std::string& sinkDescription);
+  void disconnectData(MediaElementImpl& sink);
   void linkTo(MediaElementImpl& sink, MediaType type, const std::string& sourceDescription,
               const std::string& sinkDescription);
   void unlink(const Connection& connection);
@@ -98,6 +108,7 @@ class MediaElementImpl : public MediaElementBase {
   mutable std::recursive_mutex mutex_;
   std::vector<std::shared_ptr<Connection>> sinks_;    // where this element sends media
   std::vector<std::weak_ptr<Connection>> sources_;    // what feeds this element
+  std::vector<std::weak_ptr<MediaElementImpl>> dataSinks_;
   std::shared_ptr<AudioCaps> audioFormat_;
   std::shared_ptr<VideoCaps> videoFormat_;
   int32_t encoderBitrateBps_;

@@ -6,6 +6,7 @@
 
 #include "WebRtcEndpointBase.hpp"
 #include "rtp/RtpCodecs.hpp"
+#include "webrtc/WebRtcBin.hpp"
 
 #include <array>
 #include <atomic>
@@ -51,6 +52,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
       const std::optional<MediaType>& mediaType) override;
   bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
   void releaseResources() override;
+  bool handlesData() const override { return useDataChannels_; }
+  void receiveData(const std::string& label, const std::string& payload, bool binary) override;
 
  protected:
   std::string createOffer(const OfferOptions& options) override;
@@ -89,6 +92,12 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onIceState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
+  void watchChannel(GstWebRTCDataChannel* channel);
+  static void onDataChannel(GstElement* webrtc, GstWebRTCDataChannel* channel, gpointer self);
+  static void onChannelOpen(GstWebRTCDataChannel* channel, gpointer self);
+  static void onChannelClose(GstWebRTCDataChannel* channel, gpointer self);
+  static void onChannelString(GstWebRTCDataChannel* channel, gchar* text, gpointer self);
+  static void onChannelData(GstWebRTCDataChannel* channel, GBytes* data, gpointer self);
 
   const bool recvonly_;
   const bool sendonly_;
@@ -111,6 +120,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   bool gatheringDoneSent_ = false;
   std::vector<std::pair<guint, std::string>> pendingLocal_;
   IceComponentState iceState_ = IceComponentState::DISCONNECTED;
+
+  std::vector<GstWebRTCDataChannel*> channels_;  // references we hold
 
   std::string networkInterfaces_;
   bool iceTcp_ = true;
