@@ -196,6 +196,34 @@ describe('RtpEndpoint with real RTP peers', () => {
     await rpc.call('release', { object: pipeline });
   });
 
+  it('multiplexes RTCP on the RTP port when the offer says a=rtcp-mux', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    const peer = dgram.createSocket('udp4');
+    await new Promise((r) => peer.bind(0, '127.0.0.1', r));
+    const seen = { rtp: 0, rtcp: 0 };
+    peer.on('message', (packet) => { if (packet[1] >= 192 && packet[1] <= 223) seen.rtcp += 1; else seen.rtp += 1; });
+    const answerB = await invoke(b, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port: peer.address().port,
+      proto: 'RTP/AVPF', direction: 'recvonly', extra: ['a=rtcp-mux', 'a=rtcp-fb:96 goog-remb'] }] }) });
+    const bPort = mediaPort(answerB, 'video');
+    assert.match(answerB, /a=rtcp-mux/);
+    assert.match(answerB, new RegExp(`a=rtcp:${bPort}`));
+    await sendTo(a, 'VP8', VP8);
+    const remb = rembPacket(123456);
+    const timer = setInterval(() => peer.send(remb, bPort, '127.0.0.1'), 200);
+    const deadline = Date.now() + 10000;
+    let outbound;
+    while (Date.now() < deadline && !(seen.rtp > 50 && seen.rtcp > 0 && outbound && outbound.remb === 123456)) {
+      await new Promise((r) => setTimeout(r, 200));
+      outbound = Object.values(await invoke(b, 'getStats', { mediaType: 'VIDEO' })).find((s) => s.type === 'outboundrtp');
+    }
+    clearInterval(timer);
+    peer.close();
+    assert.ok(seen.rtp > 50 && seen.rtcp > 0, `RTP and RTCP on one port: ${JSON.stringify(seen)}`);
+    assert.equal(outbound && outbound.remb, 123456, 'RTCP sent to the RTP port must be read');
+    await rpc.call('release', { object: pipeline });
+  });
+
   it('answers our own offer: generateOffer then processAnswer', async () => {
     const { pipeline, a, b } = await endpoints();
     await invoke(a, 'connect', { sink: b });

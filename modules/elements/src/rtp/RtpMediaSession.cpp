@@ -109,12 +109,19 @@ void RtpMediaSession::start(const MediaPlan& plan, const RembSettings& remb) {
 void RtpMediaSession::buildReceive() {
   const bool secure = plan_.remoteKey.has_value();
   GstElement* rtpSrc = add("udpsrc");
-  GstElement* rtcpSrc = add("udpsrc");
+  // With rtcp-mux, RTCP arrives on the RTP port: the RTP source's probe hands it to an appsrc.
+  GstElement* rtcpSrc = add(plan_.rtcpMux ? "appsrc" : "udpsrc");
   GstCaps* caps = rtpCaps(secure);
   GstCaps* rtcpCaps = gst_caps_new_empty_simple(secure ? "application/x-srtcp" : "application/x-rtcp");
   g_object_set(rtpSrc, "socket", sockets_.rtp.get(), "close-socket", FALSE, "caps", caps, nullptr);
-  g_object_set(rtcpSrc, "socket", sockets_.rtcp.get(), "close-socket", FALSE, "caps", rtcpCaps,
-               nullptr);
+  if (plan_.rtcpMux) {
+    g_object_set(rtcpSrc, "caps", rtcpCaps, "is-live", TRUE, "do-timestamp", TRUE, "format",
+                 GST_FORMAT_TIME, nullptr);
+    rtcpAppsrc_ = rtcpSrc;
+  } else {
+    g_object_set(rtcpSrc, "socket", sockets_.rtcp.get(), "close-socket", FALSE, "caps", rtcpCaps,
+                 nullptr);
+  }
   gst_caps_unref(caps);
   gst_caps_unref(rtcpCaps);
   GstPad* pad = gst_element_get_static_pad(rtpSrc, "src");
@@ -151,7 +158,7 @@ void RtpMediaSession::buildSend() {
     g_object_set(sink, "sync", FALSE, "async", FALSE, "close-socket", FALSE, nullptr);
   }
   g_object_set(rtpSink_, "socket", sockets_.rtp.get(), nullptr);
-  g_object_set(rtcpSink_, "socket", sockets_.rtcp.get(), nullptr);
+  g_object_set(rtcpSink_, "socket", (plan_.rtcpMux ? sockets_.rtp : sockets_.rtcp).get(), nullptr);
   setClient(rtpSink_, plan_.send ? host : std::string(), plan_.remoteRtpPort);
   setClient(rtcpSink_, host, plan_.remoteRtcpPort);
 
@@ -244,7 +251,18 @@ void RtpMediaSession::requestKeyframe() {
 
 GstPadProbeReturn RtpMediaSession::onPeerRtp(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* self = static_cast<RtpMediaSession*>(data);
-  self->learnPeer(GST_PAD_PROBE_INFO_BUFFER(info), false);
+  GstBuffer* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  if (self->rtcpAppsrc_ != nullptr) {
+    // RFC 5761: RTCP packet types 192-223 cannot be RTP payload types.
+    guint8 header[2] = {0, 0};
+    if (gst_buffer_extract(buffer, 0, header, 2) == 2 && header[1] >= 192 && header[1] <= 223) {
+      self->learnPeer(buffer, true);
+      GstFlowReturn flow = GST_FLOW_OK;
+      g_signal_emit_by_name(self->rtcpAppsrc_, "push-buffer", buffer, &flow);
+      return GST_PAD_PROBE_DROP;
+    }
+  }
+  self->learnPeer(buffer, false);
   // Packets that never become a stream: with SRTP, almost always a key that does not match.
   // (The stream appears after the jitter buffer's latency, so wait well beyond it.)
   constexpr gint64 kSuspectAfterUs = 2 * G_USEC_PER_SEC;
@@ -289,6 +307,9 @@ void RtpMediaSession::learnPeer(GstBuffer* buffer, bool rtcp) {
            port);
   if (rtcp || plan_.send) {
     setClient(rtcp ? rtcpSink_ : rtpSink_, host, port);
+  }
+  if (plan_.rtcpMux && !rtcp && !rtcpPeerLearned_.exchange(true)) {
+    setClient(rtcpSink_, host, port);
   }
   g_free(host);
 }

@@ -92,6 +92,7 @@ class RtpMediaSession {
   GstElement* depayloader_ = nullptr;
   GstElement* rtpSink_ = nullptr;   // udpsink of RTP
   GstElement* rtcpSink_ = nullptr;  // udpsink of RTCP
+  GstElement* rtcpAppsrc_ = nullptr;  // with rtcp-mux: where RTCP from the RTP port goes
   GstPad* sendTarget_ = nullptr;    // where the send chain ends (rtpbin send_rtp_sink)
   gulong inputProbe_ = 0;
   std::atomic<bool> peerSeen_{false};

@@ -109,8 +109,10 @@ void readRemoteTransport(const GstSDPMessage& message, const GstSDPMedia* media,
   plan.remoteAddress = connectionAddress(message, media);
   plan.remoteRtpPort = static_cast<uint16_t>(gst_sdp_media_get_port(media));
   const gchar* rtcp = gst_sdp_media_get_attribute_val(media, "rtcp");
-  plan.remoteRtcpPort = rtcp != nullptr ? static_cast<uint16_t>(std::atoi(rtcp))
-                                        : static_cast<uint16_t>(plan.remoteRtpPort + 1);
+  plan.rtcpMux = gst_sdp_media_get_attribute_val(media, "rtcp-mux") != nullptr;
+  plan.remoteRtcpPort = plan.rtcpMux    ? plan.remoteRtpPort
+                        : rtcp != nullptr ? static_cast<uint16_t>(std::atoi(rtcp))
+                                          : static_cast<uint16_t>(plan.remoteRtpPort + 1);
   const gchar* direction = gst_sdp_media_get_attribute_val(media, "direction");
   plan.comedia = direction != nullptr && std::strcmp(direction, "active") == 0;
 }
@@ -163,7 +165,11 @@ std::string finish(GstSDPMessage* message) {
 }
 
 void addTransport(GstSDPMedia* media, const MediaPlan& plan) {
-  gst_sdp_media_add_attribute(media, "rtcp", std::to_string(plan.local.rtcp).c_str());
+  if (plan.rtcpMux) {
+    gst_sdp_media_add_attribute(media, "rtcp-mux", nullptr);
+  }
+  gst_sdp_media_add_attribute(
+      media, "rtcp", std::to_string(plan.rtcpMux ? plan.local.rtp : plan.local.rtcp).c_str());
   gst_sdp_media_add_attribute(media, directionOf(plan), nullptr);
 }
 

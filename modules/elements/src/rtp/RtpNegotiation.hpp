@@ -33,6 +33,7 @@ struct MediaPlan {
   bool send = true;       // we send media on this line
   bool receive = true;    // we accept media on this line
   bool comedia = false;   // send to where the peer's media comes from (a=direction:active)
+  bool rtcpMux = false;   // RTCP shares the RTP port (a=rtcp-mux, RFC 5761)
   bool remb = false;      // a=rtcp-fb goog-remb agreed
   std::optional<SrtpKey> localKey;   // SRTP: what we encrypt with
   std::optional<SrtpKey> remoteKey;  // SRTP: what the peer encrypts with
