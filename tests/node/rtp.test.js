@@ -224,6 +224,22 @@ describe('RtpEndpoint with real RTP peers', () => {
     await rpc.call('release', { object: pipeline });
   });
 
+  it('serves IPv6 peers with useIpv6', async () => {
+    const { pipeline, a, b } = await endpoints({ useIpv6: true });
+    await invoke(a, 'connect', { sink: b });
+    const port = await freeUdpPort();
+    const received = receiver('VP8', port, 30, '::1');
+    children.push(received);
+    const answerB = await invoke(b, 'processOffer', { offer: sdpOffer({ address: '::1',
+      media: [{ ...VP8, port, direction: 'recvonly' }] }) });
+    assert.match(answerB, /c=IN IP6 [0-9a-f:]+/);
+    const answerA = await invoke(a, 'processOffer', { offer: sdpOffer({ address: '::1',
+      media: [{ ...VP8, port: 5000, direction: 'sendonly' }] }) });
+    children.push(sender('VP8', mediaPort(answerA, 'video'), { host: '::1' }));
+    assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    await rpc.call('release', { object: pipeline });
+  });
+
   it('answers our own offer: generateOffer then processAnswer', async () => {
     const { pipeline, a, b } = await endpoints();
     await invoke(a, 'connect', { sink: b });

@@ -17,11 +17,12 @@ constexpr int kProfileAvpf = 3;  // GST_RTP_PROFILE_AVPF: immediate RTCP feedbac
 
 size_t slotOf(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
 
-std::string configuredAddress() {
+std::string configuredAddress(bool ipv6) {
   const kms::ServerContext& context = kms::serverContext();
-  std::string address = context.classConfig("RtpEndpoint").getString("externalIPv4", "");
+  const char* key = ipv6 ? "externalIPv6" : "externalIPv4";
+  std::string address = context.classConfig("RtpEndpoint").getString(key, "");
   if (address.empty()) {
-    address = context.classConfig("WebRtcEndpoint").getString("externalIPv4", "");
+    address = context.classConfig("WebRtcEndpoint").getString(key, "");
   }
   return address;
 }
@@ -34,12 +35,8 @@ RtpEndpointImpl::RtpEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& media
   if (crypto) {
     key_ = rtp::localKeyFrom(*crypto);
   }
-  if (useIpv6_) {
-    throw kms::KurentoException(kms::ErrorCode::kNotImplemented,
-                                "useIpv6: RtpEndpoint serves IPv4 only for now");
-  }
   negotiation_ = std::make_unique<rtp::RtpNegotiation>(
-      rtp::advertisedAddress(configuredAddress()), key_);
+      rtp::advertisedAddress(configuredAddress(useIpv6_), useIpv6_), key_);
   rtpbin_ = gst_element_factory_make("rtpbin", nullptr);
   if (rtpbin_ == nullptr) {
     throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,

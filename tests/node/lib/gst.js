@@ -42,8 +42,8 @@ function sender(codec, port, { bindPort = 0, srtp = null, host = '127.0.0.1', pa
 }
 
 // Receives `codec` on `port`, decodes, and exits 0 after `frames` decoded buffers.
-function receiver(codec, port, frames = 30) {
-  return launch(`udpsrc port=${port} caps=${RTP_CAPS[codec]} ! rtpjitterbuffer latency=50 ! ${DECODE[codec]} ! identity eos-after=${frames} ! fakesink`);
+function receiver(codec, port, frames = 30, address = '0.0.0.0') {
+  return launch(`udpsrc address=${address} port=${port} caps=${RTP_CAPS[codec]} ! rtpjitterbuffer latency=50 ! ${DECODE[codec]} ! identity eos-after=${frames} ! fakesink`);
 }
 
 // Resolves with the exit code, or 'timeout' (and kills it) after `ms`.
@@ -74,7 +74,8 @@ async function natRelay(target, insideTarget) {
 }
 
 function sdpOffer({ media = [], address = '127.0.0.1' }) {
-  let sdp = `v=0\r\no=- 1 0 IN IP4 ${address}\r\ns=test peer\r\nc=IN IP4 ${address}\r\nt=0 0\r\n`;
+  const type = address.includes(':') ? 'IP6' : 'IP4';
+  let sdp = `v=0\r\no=- 1 0 IN ${type} ${address}\r\ns=test peer\r\nc=IN ${type} ${address}\r\nt=0 0\r\n`;
   for (const m of media) {
     const proto = m.proto || 'RTP/AVP';
     sdp += `m=${m.type} ${m.port} ${proto} ${m.pt}\r\na=rtpmap:${m.pt} ${m.rtpmap}\r\n`;

@@ -149,9 +149,11 @@ GstSDPMessage* newMessage(const std::string& address) {
   gst_sdp_message_new(&message);
   gst_sdp_message_set_version(message, "0");
   const std::string sessionId = std::to_string(random() >> 2);
-  gst_sdp_message_set_origin(message, "-", sessionId.c_str(), "0", "IN", "IP4", address.c_str());
+  const char* addressType = address.find(':') != std::string::npos ? "IP6" : "IP4";
+  gst_sdp_message_set_origin(message, "-", sessionId.c_str(), "0", "IN", addressType,
+                             address.c_str());
   gst_sdp_message_set_session_name(message, "Kurento Media Server");
-  gst_sdp_message_set_connection(message, "IN", "IP4", address.c_str(), 0, 0);
+  gst_sdp_message_set_connection(message, "IN", addressType, address.c_str(), 0, 0);
   gst_sdp_message_add_time(message, "0", "0", nullptr);
   return message;
 }
@@ -374,23 +376,29 @@ std::vector<MediaPlan> RtpNegotiation::applyAnswer(const GstSDPMessage& answer) 
   return plans;
 }
 
-std::string advertisedAddress(const std::string& configured) {
+std::string advertisedAddress(const std::string& configured, bool ipv6) {
   if (!configured.empty()) {
     return configured;
   }
-  std::string found = "127.0.0.1";
+  const int family = ipv6 ? AF_INET6 : AF_INET;
+  std::string found = ipv6 ? "::1" : "127.0.0.1";
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) {
     return found;
   }
   for (ifaddrs* entry = list; entry != nullptr; entry = entry->ifa_next) {
-    if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != AF_INET ||
+    if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != family ||
         (entry->ifa_flags & IFF_LOOPBACK) != 0 || (entry->ifa_flags & IFF_UP) == 0) {
       continue;
     }
-    char text[INET_ADDRSTRLEN] = {};
-    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(entry->ifa_addr)->sin_addr, text,
-              sizeof text);
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* address =
+        ipv6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(entry->ifa_addr)->sin6_addr)
+             : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(entry->ifa_addr)->sin_addr);
+    inet_ntop(family, address, text, sizeof text);
+    if (ipv6 && std::strncmp(text, "fe80", 4) == 0) {
+      continue;  // link-local addresses need a scope that SDP cannot carry
+    }
     found = text;
     break;
   }

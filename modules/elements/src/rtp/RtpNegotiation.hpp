@@ -72,8 +72,8 @@ class RtpNegotiation {
   std::vector<std::optional<SrtpKey>> offeredKeys_;
 };
 
-// The address put in our descriptions: the first non-loopback IPv4 address of the host
-// (or 127.0.0.1 when there is none), unless `configured` names one.
-std::string advertisedAddress(const std::string& configured);
+// The address put in our descriptions: the first non-loopback IPv4 (or global IPv6) address of
+// the host (or 127.0.0.1 / ::1 when there is none), unless `configured` names one.
+std::string advertisedAddress(const std::string& configured, bool ipv6);
 
 }  // namespace kurento::rtp
