@@ -209,6 +209,23 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pipeline.release();
   });
 
+  it('announces externalIPv4 in its host candidates', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    await webRtc.setExternalIPv4('203.0.113.7');
+    assert.equal(await webRtc.getExternalIPv4(), '203.0.113.7');
+    const candidates = [];
+    webRtc.on('IceCandidateFound', (event) => candidates.push(event.candidate.candidate));
+    const done = new Promise((resolve) => webRtc.once('IceGatheringDone', resolve));
+    const page = await call(webRtc);
+    await done;
+    const ipv4Hosts = candidates.filter((c) => / typ host/.test(c) && !/ [0-9a-f]*:[0-9a-f:]+ \d+ typ/.test(c));
+    assert.ok(ipv4Hosts.length > 0, candidates.join('\n'));
+    for (const candidate of ipv4Hosts) assert.match(candidate, / 203\.0\.113\.7 \d+ typ host/);
+    await page.close();
+    await pipeline.release();
+  });
+
   it('refuses an offer with no codec it can serve, naming them', async () => {
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');

@@ -419,10 +419,40 @@ void WebRtcEndpointImpl::onPadAdded(GstElement*, GstPad* pad, gpointer data) {
   gst_caps_unref(caps);
 }
 
+namespace {
+// "candidate:1 1 UDP 2015363327 192.168.1.2 56853 typ host": the address is the 5th word.
+std::string withAddress(const std::string& candidate, const std::string& external) {
+  size_t start = 0;
+  for (int word = 0; word < 4 && start != std::string::npos; ++word) {
+    start = candidate.find(' ', start);
+    start = start == std::string::npos ? start : start + 1;
+  }
+  if (start == std::string::npos) {
+    return candidate;
+  }
+  const size_t end = candidate.find(' ', start);
+  const std::string address = candidate.substr(start, end - start);
+  const bool ipv6 = address.find(':') != std::string::npos;
+  if (ipv6 != (external.find(':') != std::string::npos)) {
+    return candidate;  // only replace an address of the same family
+  }
+  return candidate.substr(0, start) + external + candidate.substr(end);
+}
+}  // namespace
+
 void WebRtcEndpointImpl::emitCandidate(guint mline, const std::string& candidate) {
   IceCandidateFound event;
   event.candidate = std::make_shared<IceCandidate>();
-  event.candidate->candidate = candidate;
+  // Behind 1:1 NAT (cloud VMs, Docker), host candidates announce the public address.
+  std::string announced = candidate;
+  if (candidate.find(" typ host") != std::string::npos) {
+    for (const std::string& external : {externalIPv4_, externalIPv6_}) {
+      if (!external.empty()) {
+        announced = withAddress(announced, external);
+      }
+    }
+  }
+  event.candidate->candidate = announced;
   event.candidate->sdpMLineIndex = static_cast<int32_t>(mline);
   event.candidate->sdpMid = mline < mids_.size() ? mids_[mline] : std::to_string(mline);
   raiseIceCandidateFound(event);
