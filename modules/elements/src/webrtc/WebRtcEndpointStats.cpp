@@ -1,0 +1,124 @@
+// WebRtcEndpoint's getStats: webrtcbin's W3C statistics in Kurento's stats types.
+#include "WebRtcEndpointImpl.hpp"
+
+#include <kms/sdk/Error.hpp>
+#include <kms/sdk/Gst.hpp>
+
+#include <cstring>
+#include <map>
+#include <optional>
+
+namespace kurento {
+
+namespace {
+
+int64_t integerField(const GstStructure* structure, const char* name) {
+  const GValue* value = gst_structure_get_value(structure, name);
+  if (value == nullptr) {
+    return 0;
+  }
+  switch (G_VALUE_TYPE(value)) {
+    case G_TYPE_UINT: return g_value_get_uint(value);
+    case G_TYPE_INT: return g_value_get_int(value);
+    case G_TYPE_UINT64: return static_cast<int64_t>(g_value_get_uint64(value));
+    case G_TYPE_INT64: return g_value_get_int64(value);
+    case G_TYPE_DOUBLE: return static_cast<int64_t>(g_value_get_double(value));
+    default: return 0;
+  }
+}
+
+double doubleField(const GstStructure* structure, const char* name) {
+  double value = 0;
+  return gst_structure_get_double(structure, name, &value) ? value : 0.0;
+}
+
+MediaType kindOf(const GstStructure* structure) {
+  const gchar* kind = gst_structure_get_string(structure, "kind");
+  return kind != nullptr && std::strcmp(kind, "audio") == 0 ? MediaType::AUDIO : MediaType::VIDEO;
+}
+
+struct StatsContext {
+  std::map<std::string, std::shared_ptr<Stats>>* out;
+  std::optional<MediaType> mediaType;
+  int64_t timestampMillis;
+  std::map<int64_t, double> roundTripBySsrc;  // from remote-inbound-rtp
+};
+
+gboolean collectRemote(GQuark, const GValue* value, gpointer data) {
+  auto* context = static_cast<StatsContext*>(data);
+  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
+    return TRUE;
+  }
+  const GstStructure* report = gst_value_get_structure(value);
+  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
+  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
+      type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
+    context->roundTripBySsrc[integerField(report, "ssrc")] = doubleField(report, "round-trip-time");
+  }
+  return TRUE;
+}
+
+// inbound-rtp and outbound-rtp reports in Kurento's stats types (W3C field meanings).
+gboolean collectRtp(GQuark, const GValue* value, gpointer data) {
+  auto* context = static_cast<StatsContext*>(data);
+  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
+    return TRUE;
+  }
+  const GstStructure* report = gst_value_get_structure(value);
+  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
+  gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr);
+  if ((type != GST_WEBRTC_STATS_INBOUND_RTP && type != GST_WEBRTC_STATS_OUTBOUND_RTP) ||
+      (context->mediaType && *context->mediaType != kindOf(report))) {
+    return TRUE;
+  }
+  const gchar* id = gst_structure_get_string(report, "id");
+  const int64_t ssrc = integerField(report, "ssrc");
+  std::shared_ptr<RTCRTPStreamStats> stats;
+  if (type == GST_WEBRTC_STATS_INBOUND_RTP) {
+    auto inbound = std::make_shared<RTCInboundRTPStreamStats>();
+    inbound->type = StatsType::inboundrtp;
+    inbound->packetsReceived = integerField(report, "packets-received");
+    inbound->bytesReceived = integerField(report, "bytes-received");
+    inbound->jitter = doubleField(report, "jitter");
+    inbound->packetsLost = integerField(report, "packets-lost");
+    stats = inbound;
+  } else {
+    auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
+    outbound->type = StatsType::outboundrtp;
+    outbound->packetsSent = integerField(report, "packets-sent");
+    outbound->bytesSent = integerField(report, "bytes-sent");
+    auto rtt = context->roundTripBySsrc.find(ssrc);
+    outbound->roundTripTime = rtt != context->roundTripBySsrc.end() ? rtt->second : 0.0;
+    stats = outbound;
+  }
+  stats->id = id != nullptr ? id : std::to_string(ssrc);
+  stats->timestampMillis = context->timestampMillis;
+  stats->ssrc = std::to_string(ssrc);
+  stats->firCount = integerField(report, "fir-count");
+  stats->pliCount = integerField(report, "pli-count");
+  stats->nackCount = integerField(report, "nack-count");
+  (*context->out)[stats->id] = stats;
+  return TRUE;
+}
+
+}  // namespace
+
+std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
+    const std::optional<MediaType>& mediaType) {
+  std::map<std::string, std::shared_ptr<Stats>> result;
+  auto endpoint = std::make_shared<EndpointStats>();
+  endpoint->id = id();
+  endpoint->type = StatsType::endpoint;
+  endpoint->timestampMillis = g_get_real_time() / 1000;
+  result[endpoint->id] = endpoint;
+  GstStructure* reports = webrtc::getStats(webrtc_);
+  if (reports != nullptr) {
+    StatsContext context{&result, mediaType, endpoint->timestampMillis, {}};
+    gst_structure_foreach(reports, &collectRemote, &context);
+    gst_structure_foreach(reports, &collectRtp, &context);
+    gst_structure_free(reports);
+  }
+  return result;
+}
+
+}  // namespace kurento
