@@ -226,6 +226,22 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pipeline.release();
   });
 
+  it('transcodes for a viewer that takes only H.264 from a VP8 presenter', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const presenterEndpoint = await pipeline.create('WebRtcEndpoint');
+    const presenter = await call(presenterEndpoint, { codec: 'VP8' });
+    const viewerEndpoint = await pipeline.create('WebRtcEndpoint');
+    await presenterEndpoint.connect(viewerEndpoint);
+    const viewer = await call(viewerEndpoint, { recvonly: true, codec: 'H264' });
+    const received = await waitForFrames(viewer, 30, 20000, false);
+    assert.equal(received[received.video.codecId], 'video/H264');
+    assert.equal(await viewerEndpoint.isMediaTranscoding('VIDEO'), true);
+    assert.equal(await presenterEndpoint.isMediaTranscoding('VIDEO'), false);
+    await viewer.close();
+    await presenter.close();
+    await pipeline.release();
+  });
+
   it('refuses an offer with no codec it can serve, naming them', async () => {
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');
