@@ -237,6 +237,22 @@ describe('WebRtcEndpoint with headless chromium', () => {
     assert.equal(received[received.video.codecId], 'video/H264');
     assert.equal(await viewerEndpoint.isMediaTranscoding('VIDEO'), true);
     assert.equal(await presenterEndpoint.isMediaTranscoding('VIDEO'), false);
+
+    // maxVideoSendBandwidth caps what the encoder of a second such viewer produces.
+    const cappedEndpoint = await pipeline.create('WebRtcEndpoint');
+    await cappedEndpoint.setMaxVideoSendBandwidth(100);
+    await presenterEndpoint.connect(cappedEndpoint);
+    const capped = await call(cappedEndpoint, { recvonly: true, codec: 'H264' });
+    await waitForFrames(capped, 30, 20000, false);
+    const rate = async (page) => {
+      const before = (await page.evaluate(() => window.received())).video.bytesReceived;
+      await sleep(3000);
+      return (((await page.evaluate(() => window.received())).video.bytesReceived - before) * 8) / 3;
+    };
+    const [free, limited] = await Promise.all([rate(viewer), rate(capped)]);
+    console.log(`H.264 to viewers: ${Math.round(free)} bps (default, max 500 kbps), ${Math.round(limited)} bps (max 100 kbps)`);
+    assert.ok(limited < 160000 && free > limited * 1.5, `capped at 100 kbps: ${Math.round(limited)} bps; default: ${Math.round(free)} bps`);
+    await capped.close();
     await viewer.close();
     await presenter.close();
     await pipeline.release();

@@ -8,6 +8,7 @@
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/ServerContext.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -106,6 +107,10 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
 WebRtcEndpointImpl::~WebRtcEndpointImpl() {
   if (webrtc_ != nullptr) {
     g_signal_handlers_disconnect_by_data(webrtc_, this);
+  }
+  if (rtpSession_ != nullptr) {
+    g_signal_handlers_disconnect_by_data(rtpSession_, this);
+    g_object_unref(rtpSession_);
   }
   for (GstWebRTCDataChannel* channel : channels_) {
     g_signal_handlers_disconnect_by_data(channel, this);
@@ -372,6 +377,9 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
                                            self->getMtu(), caps, pad, setterSink);
     gst_object_unref(setterSink);
     self->transcoding_[slotOf(watch->type)] = path.transcoding;
+    if (path.encoder != nullptr) {
+      self->steerEncoder(path.encoder);
+    }
     GST_INFO("%s: sending %s %s from %s (%s)", self->id().c_str(), lowerName(watch->type),
              line->codec->name, path.inputMedia.c_str(),
              path.transcoding ? "transcoding" : "forwarding");
@@ -597,6 +605,71 @@ std::vector<std::shared_ptr<IceConnection>> WebRtcEndpointImpl::getIceConnection
 
 std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::getDtlsConnectionState() {
   return {};
+}
+
+// When we encode video for the peer, its bitrate starts at the element's encoder bitrate and
+// then follows the peer's REMB, always within min/maxVideoSendBandwidth.
+void WebRtcEndpointImpl::steerEncoder(GstElement* encoder) {
+  videoEncoder_ = encoder;
+  applyEncoderBitrate();
+  GstElement* rtpbin = nullptr;
+  GstIterator* children = gst_bin_iterate_recurse(GST_BIN(webrtc_));
+  GValue item = G_VALUE_INIT;
+  while (rtpbin == nullptr && gst_iterator_next(children, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "rtpbin") == 0) {
+      rtpbin = GST_ELEMENT(gst_object_ref(element));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(children);
+  if (rtpbin == nullptr || rtpSession_ != nullptr) {
+    if (rtpbin != nullptr) {
+      gst_object_unref(rtpbin);
+    }
+    return;
+  }
+  g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &rtpSession_);  // BUNDLE: one session
+  gst_object_unref(rtpbin);
+  if (rtpSession_ != nullptr) {
+    g_signal_connect(rtpSession_, "on-feedback-rtcp", G_CALLBACK(&WebRtcEndpointImpl::onFeedback),
+                     this);
+  }
+}
+
+void WebRtcEndpointImpl::applyEncoderBitrate() {
+  if (videoEncoder_ == nullptr) {
+    return;
+  }
+  int64_t bps = peerRembBps_ > 0 ? peerRembBps_.load() : int64_t{getEncoderBitrate()};
+  bps = std::max<int64_t>(bps, int64_t{getMinVideoSendBandwidth()} * 1000);
+  if (getMaxVideoSendBandwidth() > 0) {
+    bps = std::min<int64_t>(bps, int64_t{getMaxVideoSendBandwidth()} * 1000);
+  }
+  rtp::setEncoderBitrate(videoEncoder_, bps);
+  GST_DEBUG("%s: video encoder at %lld bps", id().c_str(), static_cast<long long>(bps));
+}
+
+void WebRtcEndpointImpl::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
+                                    GstBuffer* fci, gpointer data) {
+  if (type != 206 || fbtype != 15 || fci == nullptr) {  // PSFB, application layer feedback
+    return;
+  }
+  GstMapInfo map;
+  if (!gst_buffer_map(fci, &map, GST_MAP_READ)) {
+    return;
+  }
+  if (map.size >= 8 && std::memcmp(map.data, "REMB", 4) == 0) {
+    const uint64_t mantissa =
+        (static_cast<uint64_t>(map.data[5] & 3) << 16) | (map.data[6] << 8) | map.data[7];
+    auto* self = static_cast<WebRtcEndpointImpl*>(data);
+    self->peerRembBps_ = static_cast<int64_t>(mantissa << (map.data[5] >> 2));
+    std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+    self->applyEncoderBitrate();
+  }
+  gst_buffer_unmap(fci, &map);
 }
 
 void WebRtcEndpointImpl::requestKeyframe() {

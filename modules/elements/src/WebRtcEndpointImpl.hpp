@@ -92,6 +92,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onIceState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
+  void steerEncoder(GstElement* encoder);
+  void applyEncoderBitrate();
+  static void onFeedback(GObject* session, guint type, guint fbtype, guint sender, guint media,
+                         GstBuffer* fci, gpointer self);
   void watchChannel(GstWebRTCDataChannel* channel);
   static void onDataChannel(GstElement* webrtc, GstWebRTCDataChannel* channel, gpointer self);
   static void onChannelOpen(GstWebRTCDataChannel* channel, gpointer self);
@@ -108,6 +112,9 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::array<std::atomic<bool>, 2> transcoding_{};
   std::array<bool, 2> outputLinked_{};
   std::array<GstElement*, 2> depayloaders_{};
+  GstElement* videoEncoder_ = nullptr;  // in the send path when transcoding video
+  GObject* rtpSession_ = nullptr;       // webrtcbin's RTP session (a ref), for the peer's REMB
+  std::atomic<int64_t> peerRembBps_{0};
 
   std::recursive_mutex mutex_;
   std::vector<Line> lines_;
