@@ -99,6 +99,43 @@ describe('configuration in Kurento formats', () => {
     }
   });
 
+  it('uses the DTLS certificate of WebRtcEndpoint.conf.ini pemCertificateRSA', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-pem-'));
+    const key = path.join(dir, 'key.pem');
+    const cert = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+      '-subj', '/CN=configured', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const both = path.join(dir, 'both.pem');
+    fs.writeFileSync(both, fs.readFileSync(cert, 'utf8') + fs.readFileSync(key, 'utf8'));
+    const fingerprint = new (require('node:crypto').X509Certificate)(fs.readFileSync(cert)).fingerprint256;
+    const offer = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n' +
+      'm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=sendrecv\r\na=rtcp-mux\r\n' +
+      'a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\na=setup:actpass\r\n' +
+      'a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n' +
+      'a=rtpmap:96 VP8/90000\r\n';
+    try {
+      await withServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateRSA=${both}\n` } }, async (server) => {
+        const rpc = await connect(server.url);
+        const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+        const webRtc = (await rpc.call('create', { type: 'WebRtcEndpoint', constructorParams: { mediaPipeline: pipeline } })).value;
+        const answer = (await rpc.call('invoke', { object: webRtc, operation: 'processOffer', operationParams: { offer } })).value;
+        assert.equal(answer.match(/a=fingerprint:sha-256 (\S+)/)[1], fingerprint);
+        await rpc.call('release', { object: pipeline });
+        await rpc.close();
+      });
+      await withServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateRSA=${path.join(dir, 'missing.pem')}\n` } }, async (server) => {
+        const rpc = await connect(server.url);
+        const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
+        const error = await rpc.error('create', { type: 'WebRtcEndpoint', constructorParams: { mediaPipeline: pipeline } });
+        assert.equal(error.code, 40107);
+        assert.match(error.message, /WebRtcEndpoint\.conf\.ini: pemCertificateRSA/);
+        await rpc.close();
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start on a bad value, naming the file and the key', async () => {
     await assert.rejects(startServer({ resources: { garbageCollectorPeriod: 'often' } }),
       /kurento\.conf\.json.*mediaServer\.resources\.garbageCollectorPeriod/s);

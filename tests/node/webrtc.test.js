@@ -3,6 +3,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const { after, before, describe, it } = require('node:test');
 const kurentoClient = require('kurento-client');
 
@@ -207,6 +208,26 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pageA.close();
     await pageB.close();
     await pipeline.release();
+  });
+
+  it('uses a DTLS certificate of the requested key type (RSA or ECDSA)', async () => {
+    for (const [keyType, expected] of [['RSA', 'rsa'], ['ECDSA', 'ec']]) {
+      const pipeline = await client.create('MediaPipeline');
+      const webRtc = await pipeline.create('WebRtcEndpoint', { certificateKeyType: keyType });
+      await webRtc.connect(webRtc);
+      const page = await call(webRtc);
+      await waitForFrames(page, 5);
+      // The server's certificate is the one whose fingerprint its answer announced.
+      const announced = (await webRtc.getLocalSessionDescriptor()).match(/a=fingerprint:\S+ (\S+)/)[1];
+      const certificates = await page.evaluate(() => window.certificates());
+      const ours = certificates.find((c) => c.fingerprint.toUpperCase() === announced.toUpperCase());
+      assert.ok(ours, `no certificate with fingerprint ${announced}: ${JSON.stringify(certificates.map((c) => c.fingerprint))}`);
+      const certificate = new crypto.X509Certificate(Buffer.from(ours.base64, 'base64'));
+      assert.equal(certificate.publicKey.asymmetricKeyType, expected, `${keyType}: ${certificate.subject}`);
+      assert.match(certificate.subject, /CN=kurento-media-server/);
+      await page.close();
+      await pipeline.release();
+    }
   });
 
   it('announces externalIPv4 in its host candidates', async () => {

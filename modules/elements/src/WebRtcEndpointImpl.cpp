@@ -3,6 +3,7 @@
 #include "MediaPipelineImpl.hpp"
 #include "rtp/MediaPaths.hpp"
 #include "rtp/RtpNegotiation.hpp"
+#include "webrtc/Certificates.hpp"
 #include "webrtc/WebRtcBin.hpp"
 
 #include <kms/sdk/Error.hpp>
@@ -41,11 +42,13 @@ IceComponentState toComponentState(GstWebRTCICEConnectionState state) {
 
 WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline,
                                        bool recvonly, bool sendonly, bool useDataChannels,
-                                       CertificateKeyType, DSCPValue)
+                                       CertificateKeyType certificateKeyType, DSCPValue)
     : WebRtcEndpointBase(mediaPipeline, "webrtcendpoint"),
       recvonly_(recvonly),
       sendonly_(sendonly),
-      useDataChannels_(useDataChannels) {
+      useDataChannels_(useDataChannels),
+      certificatePem_(webrtc::certificatePem(certificateKeyType)),
+      fingerprint_(webrtc::certificateFingerprint(certificatePem_)) {
   if (recvonly_ && sendonly_) {
     throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
                                 "recvonly and sendonly cannot both be true");
@@ -79,6 +82,8 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   gst_bin_add(bin(), webrtc_);
   g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&WebRtcEndpointImpl::onIceCandidate), this);
   g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&WebRtcEndpointImpl::onPadAdded), this);
+  g_signal_connect(webrtc_, "deep-element-added",
+                   G_CALLBACK(&WebRtcEndpointImpl::onElementAdded), this);
   g_signal_connect(webrtc_, "on-data-channel", G_CALLBACK(&WebRtcEndpointImpl::onDataChannel),
                    this);
   g_signal_connect(webrtc_, "notify::ice-gathering-state",
@@ -266,7 +271,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   requestSinkPads();
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, offer, kOfferError);
   configureTransceivers();
-  std::string answer = webrtc::createAndSetLocal(webrtc_, false, kOfferError);
+  std::string answer = webrtc::createAndSetLocal(webrtc_, false, kOfferError, fingerprint_);
   rememberMids(answer);
   remoteSet_ = true;
   applyPendingCandidates();
@@ -318,7 +323,7 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
   if (list != nullptr) {
     g_array_unref(list);
   }
-  std::string offer = webrtc::createAndSetLocal(webrtc_, true, kGenerateError);
+  std::string offer = webrtc::createAndSetLocal(webrtc_, true, kGenerateError, fingerprint_);
   rememberMids(offer);
   return offer;
 }
@@ -447,6 +452,16 @@ std::string withAddress(const std::string& candidate, const std::string& externa
   return candidate.substr(0, start) + external + candidate.substr(end);
 }
 }  // namespace
+
+// Each DTLS decoder webrtcbin makes (they hold the transports' certificate) gets ours, and our
+// descriptions announce its fingerprint.
+void WebRtcEndpointImpl::onElementAdded(GstBin*, GstBin*, GstElement* element, gpointer data) {
+  GstElementFactory* factory = gst_element_get_factory(element);
+  if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "dtlssrtpdec") == 0) {
+    g_object_set(element, "pem", static_cast<WebRtcEndpointImpl*>(data)->certificatePem_.c_str(),
+                 nullptr);
+  }
+}
 
 void WebRtcEndpointImpl::emitCandidate(guint mline, const std::string& candidate) {
   IceCandidateFound event;

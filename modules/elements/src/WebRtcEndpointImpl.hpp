@@ -92,6 +92,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onIceState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
+  static void onElementAdded(GstBin* webrtc, GstBin* parent, GstElement* element, gpointer self);
   void steerEncoder(GstElement* encoder);
   void applyEncoderBitrate();
   static void onFeedback(GObject* session, guint type, guint fbtype, guint sender, guint media,
@@ -106,6 +107,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   const bool recvonly_;
   const bool sendonly_;
   const bool useDataChannels_;
+  std::string certificatePem_;
+  std::string fingerprint_;
   GstElement* webrtc_ = nullptr;  // owned by bin()
   std::array<GstElement*, 2> inputQueues_{};
   std::array<InputWatch, 2> inputWatches_{};

@@ -47,7 +47,31 @@ void setDescription(GstElement* webrtcbin, bool remote, GstWebRTCSDPType type,
   gst_promise_unref(promise);
 }
 
-std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code) {
+namespace {
+void replaceFingerprints(GstSDPMessage* sdp, const std::string& fingerprint) {
+  const std::string value = "sha-256 " + fingerprint;
+  for (guint i = 0; i < gst_sdp_message_attributes_len(sdp); ++i) {
+    if (std::strcmp(gst_sdp_message_get_attribute(sdp, i)->key, "fingerprint") == 0) {
+      GstSDPAttribute attribute;
+      gst_sdp_attribute_set(&attribute, "fingerprint", value.c_str());
+      gst_sdp_message_replace_attribute(sdp, i, &attribute);
+    }
+  }
+  for (guint m = 0; m < gst_sdp_message_medias_len(sdp); ++m) {
+    GstSDPMedia* media = const_cast<GstSDPMedia*>(gst_sdp_message_get_media(sdp, m));
+    for (guint i = 0; i < gst_sdp_media_attributes_len(media); ++i) {
+      if (std::strcmp(gst_sdp_media_get_attribute(media, i)->key, "fingerprint") == 0) {
+        GstSDPAttribute attribute;
+        gst_sdp_attribute_set(&attribute, "fingerprint", value.c_str());
+        gst_sdp_media_replace_attribute(media, i, &attribute);
+      }
+    }
+  }
+}
+}  // namespace
+
+std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code,
+                              const std::string& fingerprint) {
   GstPromise* promise = gst_promise_new();
   g_signal_emit_by_name(webrtcbin, offer ? "create-offer" : "create-answer", nullptr, promise);
   GstWebRTCSessionDescription* description = nullptr;
@@ -64,6 +88,9 @@ std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code) {
   if (description == nullptr) {
     throw kms::KurentoException(static_cast<kms::ErrorCode>(code),
                                 offer ? "webrtcbin made no offer" : "webrtcbin made no answer");
+  }
+  if (!fingerprint.empty()) {
+    replaceFingerprints(description->sdp, fingerprint);
   }
   setDescription(webrtcbin, false, description->type, *description->sdp, code);
   gchar* text = gst_sdp_message_as_text(description->sdp);

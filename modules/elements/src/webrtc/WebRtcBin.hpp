@@ -19,8 +19,10 @@ namespace kurento::webrtc {
 void setDescription(GstElement* webrtcbin, bool remote, GstWebRTCSDPType type,
                     const GstSDPMessage& sdp, int code);
 // Runs create-offer or create-answer and returns the description's SDP text after setting it
-// as the local description.
-std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code);
+// as the local description; every a=fingerprint is made "sha-256 <fingerprint>" (our own
+// certificate's) when `fingerprint` is not empty.
+std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code,
+                              const std::string& fingerprint);
 
 // application/x-rtp caps for `codec` with payload `pt`, the offer's fmtp parameters and the
 // RTCP feedback we support (nack, pli, fir, goog-remb for video).
