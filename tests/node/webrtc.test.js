@@ -259,20 +259,23 @@ describe('WebRtcEndpoint with headless chromium', () => {
     assert.equal(await viewerEndpoint.isMediaTranscoding('VIDEO'), true);
     assert.equal(await presenterEndpoint.isMediaTranscoding('VIDEO'), false);
 
-    // maxVideoSendBandwidth caps what the encoder of a second such viewer produces.
+    // min/maxVideoSendBandwidth bound what the encoder of a second such viewer produces,
+    // whatever the browser's REMB says.
     const cappedEndpoint = await pipeline.create('WebRtcEndpoint');
-    await cappedEndpoint.setMaxVideoSendBandwidth(100);
+    await cappedEndpoint.setMinVideoSendBandwidth(600);
+    await cappedEndpoint.setMaxVideoSendBandwidth(800);
     await presenterEndpoint.connect(cappedEndpoint);
     const capped = await call(cappedEndpoint, { recvonly: true, codec: 'H264' });
     await waitForFrames(capped, 30, 20000, false);
-    const rate = async (page) => {
-      const before = (await page.evaluate(() => window.received())).video.bytesReceived;
-      await sleep(3000);
-      return (((await page.evaluate(() => window.received())).video.bytesReceived - before) * 8) / 3;
+    const target = async (endpoint) => {
+      const stats = Object.values(await endpoint.getStats('VIDEO'));
+      return Math.max(0, ...stats.filter((x) => x.type === 'outboundrtp').map((x) => x.targetBitrate || 0));
     };
-    const [free, limited] = await Promise.all([rate(viewer), rate(capped)]);
-    console.log(`H.264 to viewers: ${Math.round(free)} bps (default, max 500 kbps), ${Math.round(limited)} bps (max 100 kbps)`);
-    assert.ok(limited < 160000 && free > limited * 1.5, `capped at 100 kbps: ${Math.round(limited)} bps; default: ${Math.round(free)} bps`);
+    const free = await target(viewerEndpoint);
+    const bounded = await target(cappedEndpoint);
+    console.log(`H.264 encoder targets: ${free} bps (default), ${bounded} bps (600-800 kbps)`);
+    assert.ok(free >= 100000 && free <= 500000, `default bounds 100-500 kbps: ${free}`);
+    assert.ok(bounded >= 600000 && bounded <= 800000, `bounded to 600-800 kbps: ${bounded}`);
     await capped.close();
     await viewer.close();
     await presenter.close();

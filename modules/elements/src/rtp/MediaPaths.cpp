@@ -168,6 +168,17 @@ void setEncoderBitrate(GstElement* encoder, int64_t bps) {
   }
 }
 
+int64_t encoderBitrate(GstElement* encoder) {
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder), "target-bitrate") != nullptr) {
+    gint bps = 0;
+    g_object_get(encoder, "target-bitrate", &bps, nullptr);
+    return bps;
+  }
+  guint bps = 0;
+  g_object_get(encoder, "bitrate", &bps, nullptr);
+  return bps;
+}
+
 GstEvent* newKeyframeRequest() {
   return gst_event_new_custom(
       GST_EVENT_CUSTOM_UPSTREAM,

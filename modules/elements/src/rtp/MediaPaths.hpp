@@ -39,6 +39,8 @@ void discardStream(GstBin* bin, GstPad* pad);
 
 // Sets a VP8/VP9 (target-bitrate) or openh264 (bitrate) encoder's bitrate.
 void setEncoderBitrate(GstElement* encoder, int64_t bps);
+// The bitrate an encoder targets now (bps).
+int64_t encoderBitrate(GstElement* encoder);
 // An upstream GstForceKeyUnit: encoders make a keyframe, RTP sessions send PLI/FIR.
 GstEvent* newKeyframeRequest();
 // Pushes the sticky events of `pad` again (after linking it from inside a probe).

@@ -1,6 +1,8 @@
 // WebRtcEndpoint's getStats: webrtcbin's W3C statistics in Kurento's stats types.
 #include "WebRtcEndpointImpl.hpp"
 
+#include "rtp/MediaPaths.hpp"
+
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
@@ -117,6 +119,16 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     gst_structure_foreach(reports, &collectRemote, &context);
     gst_structure_foreach(reports, &collectRtp, &context);
     gst_structure_free(reports);
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (videoEncoder_ != nullptr) {
+    const double target = static_cast<double>(rtp::encoderBitrate(videoEncoder_));
+    for (auto& [key, stats] : result) {
+      auto outbound = std::dynamic_pointer_cast<RTCOutboundRTPStreamStats>(stats);
+      if (outbound && stats->type == StatsType::outboundrtp && outbound->packetsSent > 0) {
+        outbound->targetBitrate = target;  // what our encoder aims at for this peer
+      }
+    }
   }
   return result;
 }
