@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,9 +20,11 @@ namespace fs = std::filesystem;
 class FileWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // One folder per test process: ctest runs the cases of this suite in parallel.
     dir_ = fs::temp_directory_path() /
            ("kms-generator-writer-" +
-            std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -1,0 +1,84 @@
+// WebRtcEndpoint's video encoder (when it transcodes for the peer): its bitrate follows the
+// peer's REMB within min/maxVideoSendBandwidth.
+#include "WebRtcEndpointImpl.hpp"
+
+#include "rtp/MediaPaths.hpp"
+
+#include <kms/sdk/Gst.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace kurento {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-webrtc-bitrate", "WebRtcEndpoint encoder bitrate");
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+// When we encode video for the peer, its bitrate starts at the element's encoder bitrate and
+// then follows the peer's REMB, always within min/maxVideoSendBandwidth.
+void WebRtcEndpointImpl::steerEncoder(GstElement* encoder) {
+  videoEncoder_ = encoder;
+  applyEncoderBitrate();
+  GstElement* rtpbin = nullptr;
+  GstIterator* children = gst_bin_iterate_recurse(GST_BIN(webrtc_));
+  GValue item = G_VALUE_INIT;
+  while (rtpbin == nullptr && gst_iterator_next(children, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "rtpbin") == 0) {
+      rtpbin = GST_ELEMENT(gst_object_ref(element));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(children);
+  if (rtpbin == nullptr || rtpSession_ != nullptr) {
+    if (rtpbin != nullptr) {
+      gst_object_unref(rtpbin);
+    }
+    return;
+  }
+  g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &rtpSession_);  // BUNDLE: one session
+  gst_object_unref(rtpbin);
+  if (rtpSession_ != nullptr) {
+    g_signal_connect(rtpSession_, "on-feedback-rtcp", G_CALLBACK(&WebRtcEndpointImpl::onFeedback),
+                     this);
+  }
+}
+
+void WebRtcEndpointImpl::applyEncoderBitrate() {
+  if (videoEncoder_ == nullptr) {
+    return;
+  }
+  int64_t bps = peerRembBps_ > 0 ? peerRembBps_.load() : int64_t{getEncoderBitrate()};
+  bps = std::max<int64_t>(bps, int64_t{getMinVideoSendBandwidth()} * 1000);
+  if (getMaxVideoSendBandwidth() > 0) {
+    bps = std::min<int64_t>(bps, int64_t{getMaxVideoSendBandwidth()} * 1000);
+  }
+  rtp::setEncoderBitrate(videoEncoder_, bps);
+  GST_DEBUG("%s: video encoder at %lld bps", id().c_str(), static_cast<long long>(bps));
+}
+
+void WebRtcEndpointImpl::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
+                                    GstBuffer* fci, gpointer data) {
+  if (type != 206 || fbtype != 15 || fci == nullptr) {  // PSFB, application layer feedback
+    return;
+  }
+  GstMapInfo map;
+  if (!gst_buffer_map(fci, &map, GST_MAP_READ)) {
+    return;
+  }
+  if (map.size >= 8 && std::memcmp(map.data, "REMB", 4) == 0) {
+    const uint64_t mantissa =
+        (static_cast<uint64_t>(map.data[5] & 3) << 16) | (map.data[6] << 8) | map.data[7];
+    auto* self = static_cast<WebRtcEndpointImpl*>(data);
+    self->peerRembBps_ = static_cast<int64_t>(mantissa << (map.data[5] >> 2));
+    std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+    self->applyEncoderBitrate();
+  }
+  gst_buffer_unmap(fci, &map);
+}
+
+}  // namespace kurento
