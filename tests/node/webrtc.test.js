@@ -219,8 +219,13 @@ describe('WebRtcEndpoint with headless chromium', () => {
       await waitForFrames(page, 5);
       // The server's certificate is the one whose fingerprint its answer announced.
       const announced = (await webRtc.getLocalSessionDescriptor()).match(/a=fingerprint:\S+ (\S+)/)[1];
-      const certificates = await page.evaluate(() => window.certificates());
-      const ours = certificates.find((c) => c.fingerprint.toUpperCase() === announced.toUpperCase());
+      let certificates = [];
+      let ours;
+      for (let attempt = 0; attempt < 50 && !ours; attempt += 1) {  // stats can lag the handshake
+        certificates = await page.evaluate(() => window.certificates());
+        ours = certificates.find((c) => c.fingerprint.toUpperCase() === announced.toUpperCase());
+        if (!ours) await sleep(100);
+      }
       assert.ok(ours, `no certificate with fingerprint ${announced}: ${JSON.stringify(certificates.map((c) => c.fingerprint))}`);
       const certificate = new crypto.X509Certificate(Buffer.from(ours.base64, 'base64'));
       assert.equal(certificate.publicKey.asymmetricKeyType, expected, `${keyType}: ${certificate.subject}`);

@@ -13,6 +13,11 @@
 namespace kurento {
 
 namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-webrtc-stats", "WebRtcEndpoint statistics");
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+namespace {
 
 int64_t integerField(const GstStructure* structure, const char* name) {
   const GValue* value = gst_structure_get_value(structure, name);
@@ -113,12 +118,32 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
   endpoint->type = StatsType::endpoint;
   endpoint->timestampMillis = g_get_real_time() / 1000;
   result[endpoint->id] = endpoint;
-  GstStructure* reports = webrtc::getStats(webrtc_);
-  if (reports != nullptr) {
-    StatsContext context{&result, mediaType, endpoint->timestampMillis, {}};
-    gst_structure_foreach(reports, &collectRemote, &context);
-    gst_structure_foreach(reports, &collectRtp, &context);
-    gst_structure_free(reports);
+  // Now and then webrtcbin answers without its RTP reports although media flows: ask again
+  // (a few times, briefly) and say so in the log.
+  const bool receiving = outputLinked_[0] || outputLinked_[1];
+  constexpr int kAttempts = 4;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    GstStructure* reports = webrtc::getStats(webrtc_);
+    const size_t before = result.size();
+    if (reports != nullptr) {
+      StatsContext context{&result, mediaType, endpoint->timestampMillis, {}};
+      gst_structure_foreach(reports, &collectRemote, &context);
+      gst_structure_foreach(reports, &collectRtp, &context);
+    }
+    if (result.size() > before || !receiving || mediaType == MediaType::DATA) {
+      if (reports != nullptr) {
+        gst_structure_free(reports);
+      }
+      break;
+    }
+    gchar* text = reports != nullptr ? gst_structure_to_string(reports) : g_strdup("(no reply)");
+    GST_WARNING("%s: webrtcbin stats without RTP reports (attempt %d of %d): %.400s",
+                id().c_str(), attempt, kAttempts, text);
+    g_free(text);
+    if (reports != nullptr) {
+      gst_structure_free(reports);
+    }
+    g_usleep(50 * 1000);
   }
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (videoEncoder_ != nullptr) {
