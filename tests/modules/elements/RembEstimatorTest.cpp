@@ -59,3 +59,23 @@ TEST(RembEstimatorTest, StaysWithinTheConfiguredBounds) {
 
 }  // namespace
 }  // namespace kurento::rtp
+
+namespace kurento::rtp {
+namespace {
+
+TEST(RembFromFeedbackTest, ReadsTheBitrateOfARembAndNothingElse) {
+  // 123456 bps = mantissa 123456, exponent 0; one SSRC.
+  const uint8_t remb[] = {'R', 'E', 'M', 'B', 1, 0x01, 0xE2, 0x40, 0, 0, 0, 7};
+  EXPECT_EQ(rembFromFeedback(206, 15, remb, sizeof remb), 123456);
+  // 1 Mbps needs an exponent: 1000000 = 250000 << 2.
+  const uint8_t large[] = {'R', 'E', 'M', 'B', 1, (2 << 2) | 0x03, 0xD0, 0x90, 0, 0, 0, 7};
+  EXPECT_EQ(rembFromFeedback(206, 15, large, sizeof large), 1000000);
+  EXPECT_FALSE(rembFromFeedback(206, 1, remb, sizeof remb));  // a PLI, not AFB
+  EXPECT_FALSE(rembFromFeedback(205, 15, remb, sizeof remb));
+  const uint8_t other[] = {'X', 'X', 'X', 'X', 1, 0, 0, 0};
+  EXPECT_FALSE(rembFromFeedback(206, 15, other, sizeof other));
+  EXPECT_FALSE(rembFromFeedback(206, 15, remb, 4));
+}
+
+}  // namespace
+}  // namespace kurento::rtp

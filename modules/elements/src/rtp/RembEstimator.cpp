@@ -1,6 +1,7 @@
 #include "RembEstimator.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 namespace kurento::rtp {
@@ -9,6 +10,19 @@ namespace {
 constexpr int64_t kFloorBps = 30000;
 constexpr double kMinLinearStepBps = 1000;
 }  // namespace
+
+std::optional<int64_t> rembFromFeedback(unsigned type, unsigned fbtype, const uint8_t* fci,
+                                        size_t size) {
+  constexpr unsigned kPayloadSpecificFeedback = 206;
+  constexpr unsigned kApplicationLayerFeedback = 15;
+  if (type != kPayloadSpecificFeedback || fbtype != kApplicationLayerFeedback || fci == nullptr ||
+      size < 8 || std::memcmp(fci, "REMB", 4) != 0) {
+    return std::nullopt;
+  }
+  const uint64_t mantissa = (static_cast<uint64_t>(fci[5] & 3) << 16) |
+                            (static_cast<uint64_t>(fci[6]) << 8) | fci[7];
+  return static_cast<int64_t>(mantissa << (fci[5] >> 2));
+}
 
 RembEstimator::RembEstimator(const RembSettings& settings)
     : settings_(settings),

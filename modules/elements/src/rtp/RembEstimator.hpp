@@ -3,6 +3,7 @@
 // linearly above it, and on heavy loss drop by decrementFactor and lower the threshold.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -24,6 +25,11 @@ struct RembSettings {
   int64_t sendMaxBps = 500000;      // 0: no limit
   int64_t sendStartBps = 300000;    // the encoder's bitrate before any REMB arrives
 };
+
+// The bitrate of a received REMB: RTCP PSFB feedback of type 15 (application layer) whose FCI
+// starts with "REMB"; nullopt for any other feedback.
+std::optional<int64_t> rembFromFeedback(unsigned type, unsigned fbtype, const uint8_t* fci,
+                                        size_t size);
 
 class RembEstimator {
  public:

@@ -459,23 +459,18 @@ std::vector<std::shared_ptr<Stats>> RtpMediaSession::stats(int64_t timestampMill
 // min/maxVideoSendBandwidth. When we only forward, the source's sender decides its bitrate.
 void RtpMediaSession::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
                                  GstBuffer* fci, gpointer data) {
-  if (type != GST_RTCP_TYPE_PSFB || fbtype != GST_RTCP_PSFB_TYPE_AFB || fci == nullptr) {
-    return;
-  }
   GstMapInfo map;
-  if (!gst_buffer_map(fci, &map, GST_MAP_READ)) {
+  if (fci == nullptr || !gst_buffer_map(fci, &map, GST_MAP_READ)) {
     return;
   }
-  if (map.size >= 8 && std::memcmp(map.data, "REMB", 4) == 0) {
-    const int exponent = map.data[5] >> 2;
-    const uint64_t mantissa =
-        (static_cast<uint64_t>(map.data[5] & 3) << 16) | (map.data[6] << 8) | map.data[7];
-    auto* self = static_cast<RtpMediaSession*>(data);
-    self->peerRembBps_ = static_cast<int64_t>(mantissa << exponent);
-    std::lock_guard<std::mutex> lock(self->mutex_);
-    self->setEncoderBitrate(self->peerRembBps_);
-  }
+  const std::optional<int64_t> bps = rembFromFeedback(type, fbtype, map.data, map.size);
   gst_buffer_unmap(fci, &map);
+  if (bps) {
+    auto* self = static_cast<RtpMediaSession*>(data);
+    self->peerRembBps_ = *bps;
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    self->setEncoderBitrate(*bps);
+  }
 }
 
 void RtpMediaSession::setEncoderBitrate(int64_t bps) {

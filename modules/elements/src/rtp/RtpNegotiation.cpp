@@ -14,6 +14,9 @@ namespace kurento::rtp {
 
 namespace {
 
+// The RTCP feedback (RFC 4585 rtcp-fb values) we offer and accept for video.
+constexpr const char* kVideoFeedback[] = {"nack", "nack pli", "ccm fir", "goog-remb"};
+
 struct RemoteFormat {
   int payloadType = -1;
   std::string name;
@@ -137,7 +140,7 @@ void addCodec(GstSDPMedia* media, const CodecInfo& codec, int pt, const std::str
     gst_sdp_media_add_attribute(media, "fmtp", (number + " " + fmtp).c_str());
   }
   if (feedback && codec.type == MediaType::VIDEO) {
-    for (const char* type : {"nack", "nack pli", "ccm fir", "goog-remb"}) {
+    for (const char* type : kVideoFeedback) {
       gst_sdp_media_add_attribute(media, "rtcp-fb", (number + " " + type).c_str());
     }
   }
@@ -298,7 +301,7 @@ std::string RtpNegotiation::createAnswer(const GstSDPMessage& offer,
       addCodec(media, *plan.codec, plan.payloadType, plan.fmtp, false);
       if (feedback && plan.type == MediaType::VIDEO) {
         const std::string pt = std::to_string(plan.payloadType);
-        for (const char* type : {"nack", "nack pli", "ccm fir", "goog-remb"}) {
+        for (const char* type : kVideoFeedback) {
           if (hasFeedback(remote, plan.payloadType, type)) {
             gst_sdp_media_add_attribute(media, "rtcp-fb", (pt + " " + type).c_str());
           }

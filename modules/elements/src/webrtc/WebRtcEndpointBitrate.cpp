@@ -3,6 +3,7 @@
 #include "WebRtcEndpointImpl.hpp"
 
 #include "rtp/MediaPaths.hpp"
+#include "rtp/RembEstimator.hpp"
 
 #include <kms/sdk/Gst.hpp>
 
@@ -63,22 +64,18 @@ void WebRtcEndpointImpl::applyEncoderBitrate() {
 
 void WebRtcEndpointImpl::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
                                     GstBuffer* fci, gpointer data) {
-  if (type != 206 || fbtype != 15 || fci == nullptr) {  // PSFB, application layer feedback
-    return;
-  }
   GstMapInfo map;
-  if (!gst_buffer_map(fci, &map, GST_MAP_READ)) {
+  if (fci == nullptr || !gst_buffer_map(fci, &map, GST_MAP_READ)) {
     return;
   }
-  if (map.size >= 8 && std::memcmp(map.data, "REMB", 4) == 0) {
-    const uint64_t mantissa =
-        (static_cast<uint64_t>(map.data[5] & 3) << 16) | (map.data[6] << 8) | map.data[7];
+  const std::optional<int64_t> bps = rtp::rembFromFeedback(type, fbtype, map.data, map.size);
+  gst_buffer_unmap(fci, &map);
+  if (bps) {
     auto* self = static_cast<WebRtcEndpointImpl*>(data);
-    self->peerRembBps_ = static_cast<int64_t>(mantissa << (map.data[5] >> 2));
+    self->peerRembBps_ = *bps;
     std::lock_guard<std::recursive_mutex> lock(self->mutex_);
     self->applyEncoderBitrate();
   }
-  gst_buffer_unmap(fci, &map);
 }
 
 }  // namespace kurento
