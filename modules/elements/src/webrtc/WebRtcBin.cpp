@@ -2,6 +2,7 @@
 
 #include <kms/sdk/Error.hpp>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace kurento::webrtc {
@@ -143,6 +144,27 @@ GstStructure* getStats(GstElement* webrtcbin) {
   }
   gst_promise_unref(promise);
   return stats;
+}
+
+std::map<uint32_t, std::string> remoteSsrcMedia(GstElement* webrtcbin) {
+  std::map<uint32_t, std::string> media;
+  GstWebRTCSessionDescription* remote = nullptr;
+  g_object_get(webrtcbin, "remote-description", &remote, nullptr);
+  if (remote == nullptr) {
+    return media;
+  }
+  for (guint i = 0; i < gst_sdp_message_medias_len(remote->sdp); ++i) {
+    const GstSDPMedia* line = gst_sdp_message_get_media(remote->sdp, i);
+    for (guint a = 0; a < gst_sdp_media_attributes_len(line); ++a) {
+      const GstSDPAttribute* attribute = gst_sdp_media_get_attribute(line, a);
+      if (std::strcmp(attribute->key, "ssrc") == 0 && attribute->value != nullptr) {
+        media[static_cast<uint32_t>(std::strtoul(attribute->value, nullptr, 10))] =
+            gst_sdp_media_get_media(line);
+      }
+    }
+  }
+  gst_webrtc_session_description_free(remote);
+  return media;
 }
 
 std::string localMid(GstElement* webrtcbin, guint index) {

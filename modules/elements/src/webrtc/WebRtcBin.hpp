@@ -9,6 +9,8 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ GArray* transceivers(GstElement* webrtcbin);
 
 // webrtcbin's get-stats reply (W3C-shaped structures by id); the caller frees it.
 GstStructure* getStats(GstElement* webrtcbin);
+
+// SSRC -> media ("audio", "video") from the a=ssrc lines of the remote description.
+std::map<uint32_t, std::string> remoteSsrcMedia(GstElement* webrtcbin);
 
 // a=mid of m= line `index` of webrtcbin's local description ("" when none).
 std::string localMid(GstElement* webrtcbin, guint index);

@@ -39,9 +39,9 @@ double doubleField(const GstStructure* structure, const char* name) {
   return gst_structure_get_double(structure, name, &value) ? value : 0.0;
 }
 
-MediaType kindOf(const GstStructure* structure) {
-  const gchar* kind = gst_structure_get_string(structure, "kind");
-  return kind != nullptr && std::strcmp(kind, "audio") == 0 ? MediaType::AUDIO : MediaType::VIDEO;
+MediaType mediaNamed(const char* name) {
+  return name != nullptr && std::strncmp(name, "audio", 5) == 0 ? MediaType::AUDIO
+                                                                 : MediaType::VIDEO;
 }
 
 struct StatsContext {
@@ -49,7 +49,32 @@ struct StatsContext {
   std::optional<MediaType> mediaType;
   int64_t timestampMillis;
   std::map<int64_t, double> roundTripBySsrc;  // from remote-inbound-rtp
+  std::map<int64_t, MediaType> kindBySsrc;    // from codec reports and the remote SDP
 };
+
+// webrtcbin 1.22 labels every source of the BUNDLE session with the kind of the last pad it
+// looked at, so the media of an SSRC comes from the codec reports (our pads' caps) and the
+// remote description's a=ssrc lines; the report's own "kind" is the last resort.
+MediaType kindOf(const StatsContext& context, const GstStructure* report) {
+  auto known = context.kindBySsrc.find(integerField(report, "ssrc"));
+  return known != context.kindBySsrc.end() ? known->second
+                                           : mediaNamed(gst_structure_get_string(report, "kind"));
+}
+
+gboolean collectCodec(GQuark, const GValue* value, gpointer data) {
+  auto* context = static_cast<StatsContext*>(data);
+  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
+    return TRUE;
+  }
+  const GstStructure* report = gst_value_get_structure(value);
+  GstWebRTCStatsType type = GST_WEBRTC_STATS_PEER_CONNECTION;
+  const gchar* mime = gst_structure_get_string(report, "mime-type");
+  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
+      type == GST_WEBRTC_STATS_CODEC && mime != nullptr && integerField(report, "ssrc") != 0) {
+    context->kindBySsrc[integerField(report, "ssrc")] = mediaNamed(mime);
+  }
+  return TRUE;
+}
 
 gboolean collectRemote(GQuark, const GValue* value, gpointer data) {
   auto* context = static_cast<StatsContext*>(data);
@@ -75,7 +100,7 @@ gboolean collectRtp(GQuark, const GValue* value, gpointer data) {
   GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
   gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr);
   if ((type != GST_WEBRTC_STATS_INBOUND_RTP && type != GST_WEBRTC_STATS_OUTBOUND_RTP) ||
-      (context->mediaType && *context->mediaType != kindOf(report))) {
+      (context->mediaType && *context->mediaType != kindOf(*context, report))) {
     return TRUE;
   }
   const gchar* id = gst_structure_get_string(report, "id");
@@ -118,32 +143,18 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
   endpoint->type = StatsType::endpoint;
   endpoint->timestampMillis = g_get_real_time() / 1000;
   result[endpoint->id] = endpoint;
-  // Now and then webrtcbin answers without its RTP reports although media flows: ask again
-  // (a few times, briefly) and say so in the log.
-  const bool receiving = outputLinked_[0] || outputLinked_[1];
-  constexpr int kAttempts = 4;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    GstStructure* reports = webrtc::getStats(webrtc_);
-    const size_t before = result.size();
-    if (reports != nullptr) {
-      StatsContext context{&result, mediaType, endpoint->timestampMillis, {}};
-      gst_structure_foreach(reports, &collectRemote, &context);
-      gst_structure_foreach(reports, &collectRtp, &context);
+  GstStructure* reports = webrtc::getStats(webrtc_);
+  if (reports != nullptr) {
+    StatsContext context{&result, mediaType, endpoint->timestampMillis, {}, {}};
+    for (const auto& [ssrc, media] : webrtc::remoteSsrcMedia(webrtc_)) {
+      context.kindBySsrc[ssrc] = mediaNamed(media.c_str());
     }
-    if (result.size() > before || !receiving || mediaType == MediaType::DATA) {
-      if (reports != nullptr) {
-        gst_structure_free(reports);
-      }
-      break;
-    }
-    gchar* text = reports != nullptr ? gst_structure_to_string(reports) : g_strdup("(no reply)");
-    GST_WARNING("%s: webrtcbin stats without RTP reports (attempt %d of %d): %.400s",
-                id().c_str(), attempt, kAttempts, text);
-    g_free(text);
-    if (reports != nullptr) {
-      gst_structure_free(reports);
-    }
-    g_usleep(50 * 1000);
+    gst_structure_foreach(reports, &collectCodec, &context);
+    gst_structure_foreach(reports, &collectRemote, &context);
+    gst_structure_foreach(reports, &collectRtp, &context);
+    gst_structure_free(reports);
+  } else {
+    GST_WARNING("%s: webrtcbin gave no statistics", id().c_str());
   }
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (videoEncoder_ != nullptr) {
