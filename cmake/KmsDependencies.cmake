@@ -5,6 +5,9 @@ pkg_check_modules(GST REQUIRED IMPORTED_TARGET gstreamer-1.0>=1.22 gstreamer-bas
 pkg_check_modules(GST_SDP REQUIRED IMPORTED_TARGET gstreamer-sdp-1.0>=1.22)
 pkg_check_modules(GST_RTP REQUIRED IMPORTED_TARGET gstreamer-rtp-1.0>=1.22 gstreamer-net-1.0 gio-2.0)
 pkg_check_modules(GST_WEBRTC REQUIRED IMPORTED_TARGET gstreamer-webrtc-1.0>=1.22)
+# OpenCV filters (module filters): raw video frames as cv::Mat.
+pkg_check_modules(GST_VIDEO REQUIRED IMPORTED_TARGET gstreamer-video-1.0>=1.22)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)
 find_package(RapidJSON REQUIRED)
 find_package(OpenSSL REQUIRED)
