@@ -4,11 +4,27 @@
 # Generates the C++ of module <m> from its IDL into the build tree with kurento-module-creator
 # and builds the module library `libkms<m>.so` (position independent, hardened) into the
 # modules folder. The list of generated files is derived from the IDL at configure time.
+#
+# Used by the server's own modules and, installed with the SDK (find_package(KmsSdk)), by
+# third-party modules: there DEPENDS names Kms::core / Kms::elements / Kms::filters and
+# IMPORTS the IDL files in ${KMS_SDK_KMD_DIR}.
 if(NOT DEFINED KMS_MODULE_CREATOR)
   set(KMS_MODULE_CREATOR $<TARGET_FILE:kurento-module-creator>)
   set(KMS_MODULE_CREATOR_DEPENDS kurento-module-creator)
 endif()
-
+if(NOT DEFINED KMS_MODULE_OUTPUT_DIR)
+  set(KMS_MODULE_OUTPUT_DIR ${CMAKE_BINARY_DIR})
+endif()
+if(NOT DEFINED KMS_KMD_INSTALL_DIR)
+  set(KMS_KMD_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/kurento/kmd)
+endif()
+if(NOT DEFINED KMS_MODULE_INSTALL_DIR)
+  set(KMS_MODULE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/kurento/modules)
+endif()
+# Where a module finds the libraries it links at run time (the SDK and the modules it extends).
+if(NOT DEFINED KMS_MODULE_RPATH)
+  set(KMS_MODULE_RPATH ${KMS_LIB_OUTPUT_DIR})
+endif()
 function(kms_add_module)
   cmake_parse_arguments(M "" "NAME;KMD" "IMPORTS;DEPENDS;SOURCES;LIBRARIES" ${ARGN})
   get_filename_component(kmd_path ${M_KMD} ABSOLUTE)
@@ -86,9 +102,16 @@ function(kms_add_module)
   target_link_options(${target} PRIVATE -Wl,--no-undefined)
   set_target_properties(${target} PROPERTIES
     LIBRARY_OUTPUT_DIRECTORY ${KMS_MODULE_OUTPUT_DIR}
-    BUILD_RPATH "$ORIGIN;${KMS_LIB_OUTPUT_DIR}"
-    INSTALL_RPATH "$ORIGIN;$ORIGIN/../.."
+    BUILD_RPATH "$ORIGIN;${KMS_MODULE_RPATH}"
+    INSTALL_RPATH "$ORIGIN;$ORIGIN/../..;${KMS_SDK_RPATH}"
     KMS_MODULE_KMD ${kmd_path})
   set_property(GLOBAL APPEND PROPERTY KMS_MODULE_TARGETS ${target})
   install(TARGETS ${target} LIBRARY DESTINATION ${KMS_MODULE_INSTALL_DIR})
+  # What another module needs to extend this one's classes: its IDL, the hand-written and the
+  # generated headers.
+  install(FILES ${kmd_path} DESTINATION ${KMS_KMD_INSTALL_DIR})
+  foreach(headers ${CMAKE_CURRENT_SOURCE_DIR}/src/ ${out}/)
+    install(DIRECTORY ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kurento/modules/${M_NAME}
+            FILES_MATCHING PATTERN "*.hpp")
+  endforeach()
 endfunction()
