@@ -1,0 +1,101 @@
+#include "Scaffold.hpp"
+
+#include "FileWriter.hpp"
+#include "ScaffoldTemplates.hpp"
+
+#include <filesystem>
+#include <regex>
+#include <stdexcept>
+
+namespace kmsidl {
+
+namespace {
+
+std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+struct Words {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string fill(std::string text) const {
+    for (const auto& [from, to] : pairs) {
+      text = replaceAll(std::move(text), from, to);
+    }
+    return text;
+  }
+};
+
+Words wordsFor(const ScaffoldOptions& options) {
+  const bool cv = options.opencv;
+  const std::string importLine =
+      R"(
+    { "name": "core", "version": "^7.0.0" })";
+  const std::string cvImports = importLine + R"(,
+    { "name": "elements", "version": "^7.0.0" },
+    { "name": "filters", "version": "^7.0.0" })";
+  return Words{{
+      {"@Class@", options.className},
+      {"@module@", options.moduleName},
+      {"@base@", cv ? "OpenCVFilter" : "Filter"},
+      {"@kind@", cv ? "an OpenCV filter: process() gets every frame as a cv::Mat"
+                    : "a GStreamer filter that counts video frames"},
+      {"@doc@", cv ? "Draws a frame around the picture and reports its brightness."
+                   : "Counts the video frames that pass through it."},
+      {"@imports@", cv ? "\n  ${KMS_SDK_KMD_DIR}/core.kmd.json\n  ${KMS_SDK_KMD_DIR}/elements.kmd.json"
+                         "\n  ${KMS_SDK_KMD_DIR}/filters.kmd.json"
+                       : " ${KMS_SDK_KMD_DIR}/core.kmd.json"},
+      {"@depends@", cv ? "Kms::filters" : "Kms::core"},
+      {"@kmdImports@", cv ? cvImports : importLine},
+      {"@eventExtra@",
+       cv ? ",\n        { \"name\": \"brightness\", \"type\": \"double\", \"doc\": \"mean of the "
+            "last frame's blue channel (0-255)\" }"
+          : ""},
+      {"@testExtra@",
+       cv ? "\n    assert.ok(event.brightness > 0 && event.brightness < 255, JSON.stringify(event));"
+          : ""},
+  }};
+}
+
+void check(const std::string& value, const char* pattern, const std::string& what) {
+  if (!std::regex_match(value, std::regex(pattern))) {
+    throw std::invalid_argument(what + " '" + value + "' must match " + pattern);
+  }
+}
+
+}  // namespace
+
+std::string scaffold(const ScaffoldOptions& options) {
+  namespace fs = std::filesystem;
+  check(options.className, "[A-Z][A-Za-z0-9]*", "the class name (CamelCase)");
+  check(options.moduleName, "[a-z][a-z0-9_]*", "the module name (snake_case)");
+  if (options.moduleName == "core" || options.moduleName == "elements" ||
+      options.moduleName == "filters" || options.moduleName == "kurento") {
+    throw std::invalid_argument("the module name '" + options.moduleName +
+                                "' is taken by the server's own modules");
+  }
+  if (!fs::is_directory(options.parentDir)) {
+    throw std::invalid_argument("the folder '" + options.parentDir + "' does not exist");
+  }
+  const fs::path project = fs::path(options.parentDir) / options.moduleName;
+  if (fs::exists(project)) {
+    throw std::invalid_argument("'" + project.string() + "' exists already; not touching it");
+  }
+  const Words words = wordsFor(options);
+  const std::string& name = options.moduleName;
+  const std::string& cls = options.className;
+  const auto write = [&](const std::string& relative, const char* text) {
+    writeIfChanged((project / relative).string(), words.fill(text));
+  };
+  write("CMakeLists.txt", templates::kCMakeLists);
+  write(name + ".kmd.json", templates::kKmd);
+  write("src/" + cls + "Impl.hpp", options.opencv ? templates::kOpenCvImplHpp : templates::kImplHpp);
+  write("src/" + cls + "Impl.cpp", options.opencv ? templates::kOpenCvImplCpp : templates::kImplCpp);
+  write("tests/" + name + ".test.js", templates::kTestJs);
+  write("README.md", templates::kReadme);
+  return project.string();
+}
+
+}  // namespace kmsidl
