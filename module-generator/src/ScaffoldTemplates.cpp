@@ -80,7 +80,7 @@ const char* const kKmd = R"({
         {
           "name": "reportInterval",
           "type": "int",
-          "doc": "Frames between two FramesCounted events (at least 1; 30 at first)."
+          "doc": "Frames between two FramesCounted events (at least 1); starts at the reportInterval of @Class@.conf.ini, else 30."
         }
       ],
       "methods": [
@@ -130,7 +130,7 @@ class @Class@Impl : public @Class@Base {
  private:
   static GstPadProbeReturn onBuffer(GstPad* pad, GstPadProbeInfo* info, gpointer self);
 
-  std::atomic<int32_t> reportInterval_{30};
+  std::atomic<int32_t> reportInterval_;
   std::atomic<int64_t> frames_{0};
 };
 
@@ -141,12 +141,27 @@ const char* const kImplCpp = R"(#include "@Class@Impl.hpp"
 
 #include "MediaPipelineImpl.hpp"
 
+#include <kms/sdk/Config.hpp>
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/ServerContext.hpp>
 
 namespace @module@ {
 
+namespace {
+// reportInterval from <modules-config-path>/@module@/@Class@.conf.ini, 30 when absent.
+int32_t configuredInterval(kms::ServerContext& context) {
+  return static_cast<int32_t>(
+      context.classConfig("@module@.@Class@").getInt("reportInterval", 30, 1, 1000000));
+}
+}  // namespace
+
+// Called once when the server loads the module: a wrong setting stops the server at start-up
+// with the file, the key and the reason.
+void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(context); }
+
 @Class@Impl::@Class@Impl(const std::shared_ptr<kurento::MediaPipelineImpl>& mediaPipeline)
-    : @Class@Base(mediaPipeline, "@module@") {
+    : @Class@Base(mediaPipeline, "@module@"),
+      reportInterval_(configuredInterval(kms::serverContext())) {
   // Video goes through a queue whose output we watch; audio passes straight on.
   GstElement* queue = gst_element_factory_make("queue", nullptr);
   gst_bin_add(bin(), queue);
@@ -210,7 +225,7 @@ class @Class@Impl : public @Class@Base {
   void process(cv::Mat& frame) override;
 
  private:
-  std::atomic<int32_t> reportInterval_{30};
+  std::atomic<int32_t> reportInterval_;
   std::atomic<int64_t> frames_{0};
 };
 
@@ -221,14 +236,29 @@ const char* const kOpenCvImplCpp = R"(#include "@Class@Impl.hpp"
 
 #include "MediaPipelineImpl.hpp"
 
+#include <kms/sdk/Config.hpp>
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/ServerContext.hpp>
 
 #include <opencv2/imgproc.hpp>
 
 namespace @module@ {
 
+namespace {
+// reportInterval from <modules-config-path>/@module@/@Class@.conf.ini, 30 when absent.
+int32_t configuredInterval(kms::ServerContext& context) {
+  return static_cast<int32_t>(
+      context.classConfig("@module@.@Class@").getInt("reportInterval", 30, 1, 1000000));
+}
+}  // namespace
+
+// Called once when the server loads the module: a wrong setting stops the server at start-up
+// with the file, the key and the reason.
+void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(context); }
+
 @Class@Impl::@Class@Impl(const std::shared_ptr<kurento::MediaPipelineImpl>& mediaPipeline)
-    : @Class@Base(mediaPipeline, "@module@") {}
+    : @Class@Base(mediaPipeline, "@module@"),
+      reportInterval_(configuredInterval(kms::serverContext())) {}
 
 int32_t @Class@Impl::getReportInterval() { return reportInterval_; }
 

@@ -7,7 +7,8 @@
 #     client, registered into the real kurento-client, creates the filter in a pipeline fed by
 #     an RTP sender, calls a generated method and receives the generated event (the OpenCV one
 #     reports the brightness it measured in the frames);
-#  4. the same module rebuilt without -fPIC (text relocations) and with a wrong ABI version is
+#  4. its settings file reaches it, and a wrong value stops the server at start-up;
+#  5. the same module rebuilt without -fPIC (text relocations) and with a wrong ABI version is
 #     refused by the server with a clear line, and ServerManager.getInfo does not list it.
 # Usage: scaffold.sh <build dir> <source dir> <node_modules dir holding kurento-client>
 set -euo pipefail
@@ -86,6 +87,28 @@ expect_refused() {  # <dir holding the module> <reason pattern>
   fi
   echo "getInfo modules: $info"
 }
+
+# Settings from <modules-config-path>/hello_filter/HelloFilter.conf.ini reach the module; a
+# wrong one stops the server at start-up naming the file and the key.
+mkdir -p "$work/config/hello_filter"
+echo "reportInterval=7" >"$work/config/hello_filter/HelloFilter.conf.ini"
+info=$(NODE_PATH="$node_modules" MODULE_JS="$work/hello_filter/build/js/kurento-module-hello_filter" \
+  CLASS=HelloFilter node "$source/tests/sdk/server-info.js" "$prefix/bin/kurento-media-server" \
+  "$work/hello_filter/build:$modules_dir" --modules-config-path "$work/config")
+echo "with HelloFilter.conf.ini: $info"
+grep -q '"hello_filter"' <<<"$info" && grep -q '"reportInterval":7' <<<"$info" ||
+  { echo "FAIL: the module's settings did not reach it: $info" >&2; exit 1; }
+echo "reportInterval=0" >"$work/config/hello_filter/HelloFilter.conf.ini"
+status=0
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+output=$(timeout 20 "$prefix/bin/kurento-media-server" --modules-path "$work/hello_filter/build:$modules_dir" \
+  --modules-config-path "$work/config" --port "$port" 2>&1) || status=$?
+echo "with reportInterval=0: exit $status: $(tail -1 <<<"$output")"
+if [[ $status -ne 1 ]] || ! grep -q "HelloFilter.conf.ini.*reportInterval" <<<"$output"; then
+  echo "FAIL: a wrong module setting must stop the server naming the file and key:" >&2
+  echo "$output" >&2
+  exit 1
+fi
 
 sdk_include=$(find "$prefix/include" -name Module.hpp -path '*kms/sdk*' | head -1)
 mkdir -p "$work/abi/kms/sdk"

@@ -87,15 +87,12 @@ ClassConfig readIniFile(const std::string& file) {
   return ClassConfig(file, parseIni(text, file));
 }
 
-std::map<std::string, ClassConfig> readClassConfigs(const std::string& modulesConfigPath) {
-  std::map<std::string, ClassConfig> configs;
-  const fs::path folder = fs::path(modulesConfigPath) / "kurento";
-  std::error_code error;
-  if (!fs::is_directory(folder, error)) {
-    GST_CAT_INFO(GST_CAT_DEFAULT, "No class settings: %s is not a folder", folder.c_str());
-    return configs;
-  }
+namespace {
+
+// The `*.conf.ini` files of one folder, sorted.
+std::vector<fs::path> iniFiles(const fs::path& folder) {
   std::vector<fs::path> files;
+  std::error_code error;
   for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
     std::error_code statError;
@@ -109,12 +106,40 @@ std::map<std::string, ClassConfig> readClassConfigs(const std::string& modulesCo
     throw ConfigError(folder.string() + ": cannot list the folder: " + error.message());
   }
   std::sort(files.begin(), files.end());
-  for (const fs::path& file : files) {
-    const std::string name = file.filename().string();
-    const std::string className = name.substr(0, name.size() - (sizeof kIniSuffix - 1));
-    configs[className] = readIniFile(file.string());
-    GST_CAT_DEBUG(GST_CAT_DEFAULT, "Read %zu settings of %s from %s",
-                  configs[className].values().size(), className.c_str(), file.c_str());
+  return files;
+}
+
+}  // namespace
+
+std::map<std::string, ClassConfig> readClassConfigs(const std::string& modulesConfigPath) {
+  std::map<std::string, ClassConfig> configs;
+  std::error_code error;
+  if (!fs::is_directory(modulesConfigPath, error)) {
+    GST_CAT_INFO(GST_CAT_DEFAULT, "No class settings: %s is not a folder",
+                 modulesConfigPath.c_str());
+    return configs;
+  }
+  std::vector<fs::path> folders;
+  for (fs::directory_iterator it(modulesConfigPath, error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code statError;
+    if (fs::is_directory(it->path(), statError)) {
+      folders.push_back(it->path());
+    }
+  }
+  if (error) {
+    throw ConfigError(modulesConfigPath + ": cannot list the folder: " + error.message());
+  }
+  for (const fs::path& folder : folders) {
+    const std::string module = folder.filename().string();
+    for (const fs::path& file : iniFiles(folder)) {
+      const std::string name = file.filename().string();
+      const std::string className = name.substr(0, name.size() - (sizeof kIniSuffix - 1));
+      const std::string key = module == "kurento" ? className : module + "." + className;
+      configs[key] = readIniFile(file.string());
+      GST_CAT_DEBUG(GST_CAT_DEFAULT, "Read %zu settings of %s from %s",
+                    configs[key].values().size(), key.c_str(), file.c_str());
+    }
   }
   return configs;
 }

@@ -1,4 +1,4 @@
-// Kurento's per class settings files, `<modules-config-path>/kurento/<Class>.conf.ini`.
+// Kurento's per class settings files, `<modules-config-path>/<module>/<Class>.conf.ini`.
 #pragma once
 
 #include <kms/sdk/Config.hpp>
@@ -17,8 +17,9 @@ std::map<std::string, std::string> parseIni(const std::string& text, const std::
 // Reads and parses one file; throws ConfigError when it cannot be read or parsed.
 ClassConfig readIniFile(const std::string& file);
 
-// Reads every `<modulesConfigPath>/kurento/*.conf.ini`, keyed by class name (the file name
-// without `.conf.ini`). A missing folder gives no settings.
+// Reads every `<modulesConfigPath>/<module>/*.conf.ini`, keyed by class name (the file name
+// without `.conf.ini`) for the folder `kurento` (the modules core, elements, filters), and by
+// `<module>.<Class>` for the other folders. A missing folder gives no settings.
 std::map<std::string, ClassConfig> readClassConfigs(const std::string& modulesConfigPath);
 
 }  // namespace kms::host

@@ -9,6 +9,7 @@
 #include "SessionManager.hpp"
 #include "WebSocketServer.hpp"
 
+#include <kms/sdk/Config.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -119,6 +120,8 @@ void Server::Impl::initModules() {
     }
     try {
       module.descriptor->init(registry);
+    } catch (const kms::ConfigError&) {
+      throw;  // a module's settings are wrong: a start-up error, like the server's own
     } catch (const std::exception& e) {
       GST_ERROR("init of module %s failed: %s", module.descriptor->name, e.what());
     }

@@ -40,7 +40,11 @@ class ServerContext {
   using ObjectObserver = std::function<void(const RemoteObject& object, bool created)>;
   virtual void addObjectObserver(ObjectObserver observer) = 0;
 
-  // Settings of `<modules-config-path>/kurento/<className>.conf.ini`; empty when absent.
+  // Settings of a class; empty when absent. `className` is "WebRtcEndpoint" for
+  // `<modules-config-path>/kurento/WebRtcEndpoint.conf.ini` (the modules core, elements,
+  // filters) and "<module>.<Class>" for `<modules-config-path>/<module>/<Class>.conf.ini`.
+  // A module validates its settings in its init hook: a kms::ConfigError thrown there stops
+  // the server at start-up with that message (name the file and the key).
   virtual const ClassConfig& classConfig(const std::string& className) const = 0;
 
   virtual std::vector<std::string> sessionIds() const = 0;
