@@ -5,6 +5,8 @@ pkg_check_modules(GST REQUIRED IMPORTED_TARGET gstreamer-1.0>=1.22 gstreamer-bas
 pkg_check_modules(GST_SDP REQUIRED IMPORTED_TARGET gstreamer-sdp-1.0>=1.22)
 pkg_check_modules(GST_RTP REQUIRED IMPORTED_TARGET gstreamer-rtp-1.0>=1.22 gstreamer-net-1.0 gio-2.0)
 pkg_check_modules(GST_WEBRTC REQUIRED IMPORTED_TARGET gstreamer-webrtc-1.0>=1.22)
+# WebRtcEndpoint networkInterfaces: local addresses given to webrtcbin's libnice agent.
+pkg_check_modules(NICE REQUIRED IMPORTED_TARGET nice>=0.1.18)
 # OpenCV filters (module filters): raw video frames as cv::Mat.
 pkg_check_modules(GST_VIDEO REQUIRED IMPORTED_TARGET gstreamer-video-1.0>=1.22)
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc)

@@ -10,6 +10,7 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-nice
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   rapidjson-dev libssl-dev libgtest-dev libopencv-dev
+  libnice-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3 ffmpeg iproute2 chromium coturn)

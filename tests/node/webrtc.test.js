@@ -252,6 +252,30 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pipeline.release();
   });
 
+  it('gathers host candidates on networkInterfaces only, and refuses unknown names', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    // kurento-client hands a method's error to its callback (the promise resolves regardless).
+    const refused = await new Promise((resolve) => webRtc.setNetworkInterfaces('nosuchif0', resolve));
+    assert.ok(refused && refused.code === 40107, String(refused));
+    assert.match(refused.message, /no interface named nosuchif0 on this host \(it has .*lo/);
+    await webRtc.setNetworkInterfaces('lo');
+    assert.equal(await webRtc.getNetworkInterfaces(), 'lo');
+    await webRtc.connect(webRtc);
+    const candidates = [];
+    webRtc.on('IceCandidateFound', (event) => candidates.push(event.candidate.candidate));
+    const done = new Promise((resolve) => webRtc.once('IceGatheringDone', resolve));
+    const page = await call(webRtc);
+    await done;
+    const hosts = candidates.filter((c) => / typ host/.test(c) && / udp /i.test(c));
+    assert.ok(hosts.length > 0, candidates.join('\n'));
+    for (const candidate of hosts) assert.match(candidate, / (127\.0\.0\.1|::1) \d+ typ host/);
+    const received = await waitForFrames(page, 10);
+    assert.ok(received.video.framesDecoded >= 10);
+    await page.close();
+    await pipeline.release();
+  });
+
   it('transcodes for a viewer that takes only H.264 from a VP8 presenter', async () => {
     const pipeline = await client.create('MediaPipeline');
     const presenterEndpoint = await pipeline.create('WebRtcEndpoint');

@@ -4,6 +4,7 @@
 #include "rtp/MediaPaths.hpp"
 #include "rtp/RtpNegotiation.hpp"
 #include "webrtc/Certificates.hpp"
+#include "webrtc/NetworkInterfaces.hpp"
 #include "webrtc/WebRtcBin.hpp"
 
 #include <kms/sdk/Error.hpp>
@@ -152,6 +153,7 @@ void WebRtcEndpointImpl::configureIce() {
                                       "' is not user:password@host:port[?transport=udp|tcp]");
     }
   }
+  restrictInterfaces();
   GObject* ice = nullptr;
   g_object_get(webrtc_, "ice-agent", &ice, nullptr);
   if (ice != nullptr) {
@@ -583,7 +585,43 @@ void WebRtcEndpointImpl::applyPendingCandidates() {
 }
 
 std::string WebRtcEndpointImpl::getNetworkInterfaces() { return networkInterfaces_; }
-void WebRtcEndpointImpl::setNetworkInterfaces(const std::string& value) { networkInterfaces_ = value; }
+void WebRtcEndpointImpl::setNetworkInterfaces(const std::string& value) {
+  const webrtc::InterfaceAddresses found = webrtc::interfaceAddresses(value);
+  if (!found.unknown.empty()) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                "networkInterfaces: no interface named " +
+                                    webrtc::joined(found.unknown) + " on this host (it has " +
+                                    webrtc::joined(found.available) + ")");
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  networkInterfaces_ = value;
+}
+
+// networkInterfaces: host candidates on those interfaces' addresses only (once; names this host
+// lacks are logged, and with no address left every interface is used).
+void WebRtcEndpointImpl::restrictInterfaces() {
+  if (networkInterfaces_.empty() || interfacesApplied_) {
+    return;
+  }
+  interfacesApplied_ = true;
+  const webrtc::InterfaceAddresses found = webrtc::interfaceAddresses(networkInterfaces_);
+  if (!found.unknown.empty()) {
+    GST_WARNING("%s: networkInterfaces names %s, which this host does not have (it has %s)",
+                id().c_str(), webrtc::joined(found.unknown).c_str(), webrtc::joined(found.available).c_str());
+  }
+  if (found.addresses.empty()) {
+    GST_WARNING("%s: networkInterfaces '%s' gives no address; gathering on every interface",
+                id().c_str(), networkInterfaces_.c_str());
+    return;
+  }
+  if (!webrtc::restrictIceAddresses(webrtc_, found.addresses)) {
+    GST_WARNING("%s: webrtcbin's ICE agent is not libnice; networkInterfaces not applied",
+                id().c_str());
+    return;
+  }
+  GST_INFO("%s: ICE host candidates on %s (%s)", id().c_str(), networkInterfaces_.c_str(),
+           webrtc::joined(found.addresses).c_str());
+}
 bool WebRtcEndpointImpl::getIceTcp() { return iceTcp_; }
 void WebRtcEndpointImpl::setIceTcp(const bool& value) { iceTcp_ = value; }
 std::string WebRtcEndpointImpl::getStunServerAddress() { return stunAddress_; }

@@ -77,6 +77,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   };
 
   void configureIce();
+  void restrictInterfaces();
   void chooseLines(const GstSDPMessage& remote, bool remoteIsOffer);
   void configureTransceivers();
   void requestSinkPads();
@@ -134,6 +135,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::vector<GstWebRTCDataChannel*> channels_;  // references we hold
 
   std::string networkInterfaces_;
+  bool interfacesApplied_ = false;
   bool iceTcp_ = true;
   std::string stunAddress_;
   int32_t stunPort_ = 3478;
