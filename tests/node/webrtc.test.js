@@ -75,10 +75,21 @@ describe('WebRtcEndpoint with headless chromium', () => {
     const webRtc = await pipeline.create('WebRtcEndpoint');
     await webRtc.connect(webRtc);
     const gathered = new Promise((resolve) => webRtc.once('IceGatheringDone', resolve));
+    const pairSelected = new Promise((resolve) => webRtc.once('NewCandidatePairSelected', resolve));
+    const dtlsStates = [];
+    webRtc.on('DtlsConnectionStateChange', (event) => dtlsStates.push(event.state));
     const page = await call(webRtc);
     await gathered;
     const received = await waitForFrames(page, 30);
     assert.ok(received.video.frameWidth > 0, JSON.stringify(received));
+    // The transport: the ICE pair libnice chose, and DTLS connected (events and getters).
+    const pair = (await pairSelected).candidatePair;
+    assert.match(pair.localCandidate, /^candidate:\S+ 1 udp \d+ \S+ \d+ typ /i, JSON.stringify(pair));
+    assert.match(pair.remoteCandidate, /^candidate:/, JSON.stringify(pair));
+    assert.deepEqual((await webRtc.getICECandidatePairs()).map((p) => p.localCandidate), [pair.localCandidate]);
+    assert.ok(dtlsStates.includes('CONNECTED'), JSON.stringify(dtlsStates));
+    const dtls = await webRtc.getDtlsConnectionState();
+    assert.ok(dtls.length > 0 && dtls.every((c) => c.state === 'CONNECTED'), JSON.stringify(dtls));
     assert.equal(await webRtc.isMediaTranscoding('VIDEO'), false);
     let stats = [];
     let inbound;

@@ -134,6 +134,7 @@ void WebRtcEndpointImpl::releaseResources() {
       g_signal_handlers_disconnect_by_data(channel, this);
     }
   }
+  unwatchTransport();
   WebRtcEndpointBase::releaseResources();
 }
 
@@ -154,6 +155,7 @@ void WebRtcEndpointImpl::configureIce() {
     }
   }
   restrictInterfaces();
+  watchIce();
   GObject* ice = nullptr;
   g_object_get(webrtc_, "ice-agent", &ice, nullptr);
   if (ice != nullptr) {
@@ -274,6 +276,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, offer, kOfferError);
   configureTransceivers();
   std::string answer = webrtc::createAndSetLocal(webrtc_, false, kOfferError, fingerprint_);
+  watchDtls();
   rememberMids(answer);
   remoteSet_ = true;
   applyPendingCandidates();
@@ -334,6 +337,7 @@ void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(answer, false);
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, answer, kAnswerError);
+  watchDtls();
   // The pads requested for the offer send what the answer chose.
   for (Line& line : lines_) {
     for (const Line& offered : offered_) {
@@ -643,10 +647,6 @@ void WebRtcEndpointImpl::setExternalIPv4(const std::string& value) { externalIPv
 std::string WebRtcEndpointImpl::getExternalIPv6() { return externalIPv6_; }
 void WebRtcEndpointImpl::setExternalIPv6(const std::string& value) { externalIPv6_ = value; }
 
-std::vector<std::shared_ptr<IceCandidatePair>> WebRtcEndpointImpl::getICECandidatePairs() {
-  return {};  // webrtcbin 1.22 does not expose the selected pair
-}
-
 std::vector<std::shared_ptr<IceConnection>> WebRtcEndpointImpl::getIceConnectionState() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   auto connection = std::make_shared<IceConnection>();
@@ -654,10 +654,6 @@ std::vector<std::shared_ptr<IceConnection>> WebRtcEndpointImpl::getIceConnection
   connection->componentId = 1;
   connection->state = iceState_;
   return {connection};
-}
-
-std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::getDtlsConnectionState() {
-  return {};
 }
 
 void WebRtcEndpointImpl::requestKeyframe() {

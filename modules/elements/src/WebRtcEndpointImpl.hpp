@@ -92,6 +92,13 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onIceState(GObject* webrtc, GParamSpec*, gpointer self);
+  // ICE pair and DTLS state (webrtc/WebRtcEndpointTransport.cpp)
+  void watchIce();
+  void watchDtls();
+  void unwatchTransport();
+  static void onSelectedPair(GObject* agent, guint stream, guint component, gpointer local,
+                             gpointer remote, gpointer self);
+  static void onDtlsState(GObject* transport, GParamSpec*, gpointer self);
   static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onElementAdded(GstBin* webrtc, GstBin* parent, GstElement* element, gpointer self);
   void steerEncoder(GstElement* encoder);
@@ -131,6 +138,9 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   bool gatheringDoneSent_ = false;
   std::vector<std::pair<guint, std::string>> pendingLocal_;
   IceComponentState iceState_ = IceComponentState::DISCONNECTED;
+  GObject* niceAgent_ = nullptr;              // libnice's agent inside webrtcbin (a reference)
+  std::vector<GObject*> dtlsTransports_;      // webrtcbin's DTLS transports (references)
+  std::vector<std::shared_ptr<IceCandidatePair>> selectedPairs_;
 
   std::vector<GstWebRTCDataChannel*> channels_;  // references we hold
 

@@ -1,0 +1,160 @@
+// WebRtcEndpoint's view of its transport: the ICE candidate pair libnice selects
+// (NewCandidatePairSelected, getICECandidatePairs) and the DTLS state of webrtcbin's transports
+// (DtlsConnectionStateChange, getDtlsConnectionState).
+#include "WebRtcEndpointImpl.hpp"
+
+#include <kms/sdk/Gst.hpp>
+
+#include <nice/agent.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace kurento {
+
+namespace {
+GstDebugCategory* const kCat =
+    kms::debugCategory("kms-webrtc-transport", "WebRtcEndpoint ICE pair and DTLS state");
+
+DtlsConnectionState dtlsState(GObject* transport) {
+  GstWebRTCDTLSTransportState state = GST_WEBRTC_DTLS_TRANSPORT_STATE_NEW;
+  g_object_get(transport, "state", &state, nullptr);
+  switch (state) {
+    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CLOSED: return DtlsConnectionState::CLOSED;
+    case GST_WEBRTC_DTLS_TRANSPORT_STATE_FAILED: return DtlsConnectionState::FAILED;
+    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CONNECTING: return DtlsConnectionState::CONNECTING;
+    case GST_WEBRTC_DTLS_TRANSPORT_STATE_CONNECTED: return DtlsConnectionState::CONNECTED;
+    default: return DtlsConnectionState::NEW;
+  }
+}
+
+// "candidate:..." (the SDP attribute without "a=").
+std::string candidateText(NiceAgent* agent, NiceCandidate* candidate) {
+  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
+  std::string text = sdp != nullptr ? sdp : "";
+  g_free(sdp);
+  return text.rfind("a=", 0) == 0 ? text.substr(2) : text;
+}
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+void WebRtcEndpointImpl::watchIce() {
+  if (niceAgent_ != nullptr) {
+    return;
+  }
+  GObject* ice = nullptr;
+  g_object_get(webrtc_, "ice-agent", &ice, nullptr);
+  if (ice != nullptr && g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent") != nullptr) {
+    g_object_get(ice, "agent", &niceAgent_, nullptr);
+  }
+  if (ice != nullptr) {
+    g_object_unref(ice);
+  }
+  if (niceAgent_ == nullptr) {
+    GST_WARNING("%s: webrtcbin's ICE agent is not libnice: no candidate pair events", id().c_str());
+    return;
+  }
+  g_signal_connect(niceAgent_, "new-selected-pair-full", G_CALLBACK(&WebRtcEndpointImpl::onSelectedPair),
+                   this);
+}
+
+void WebRtcEndpointImpl::onSelectedPair(GObject* agent, guint stream, guint component,
+                                        gpointer local, gpointer remote, gpointer data) {
+  auto* self = static_cast<WebRtcEndpointImpl*>(data);
+  auto pair = std::make_shared<IceCandidatePair>();
+  pair->streamId = std::to_string(stream);
+  pair->componentId = static_cast<int32_t>(component);
+  pair->localCandidate = candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(local));
+  pair->remoteCandidate = candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(remote));
+  GST_INFO("%s: ICE pair %s <-> %s", self->id().c_str(), pair->localCandidate.c_str(),
+           pair->remoteCandidate.c_str());
+  {
+    std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+    auto& pairs = self->selectedPairs_;
+    pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                               [&](const auto& known) {
+                                 return known->streamId == pair->streamId &&
+                                        known->componentId == pair->componentId;
+                               }),
+                pairs.end());
+    pairs.push_back(pair);
+  }
+  NewCandidatePairSelected event;
+  event.candidatePair = pair;
+  self->raiseNewCandidatePairSelected(event);
+}
+
+// The DTLS transports of the transceivers (one with BUNDLE), watched once each.
+void WebRtcEndpointImpl::watchDtls() {
+  GArray* list = webrtc::transceivers(webrtc_);
+  for (guint i = 0; list != nullptr && i < list->len; ++i) {
+    GObject* receiver = nullptr;
+    GObject* transport = nullptr;
+    g_object_get(g_array_index(list, GObject*, i), "receiver", &receiver, nullptr);
+    if (receiver != nullptr) {
+      g_object_get(receiver, "transport", &transport, nullptr);
+      g_object_unref(receiver);
+    }
+    if (transport == nullptr) {
+      continue;
+    }
+    if (std::find(dtlsTransports_.begin(), dtlsTransports_.end(), transport) !=
+        dtlsTransports_.end()) {
+      g_object_unref(transport);
+      continue;
+    }
+    dtlsTransports_.push_back(transport);  // keeps the reference
+    g_signal_connect(transport, "notify::state", G_CALLBACK(&WebRtcEndpointImpl::onDtlsState),
+                     this);
+  }
+  if (list != nullptr) {
+    g_array_unref(list);
+  }
+}
+
+void WebRtcEndpointImpl::onDtlsState(GObject* transport, GParamSpec*, gpointer data) {
+  auto* self = static_cast<WebRtcEndpointImpl*>(data);
+  DtlsConnectionStateChange event;
+  event.streamId = "0";
+  event.componentId = "1";
+  event.connectionId = GST_OBJECT_NAME(transport);
+  event.state = dtlsState(transport);
+  GST_INFO("%s: DTLS %s is %s", self->id().c_str(), event.connectionId.c_str(),
+           toString(event.state));
+  self->raiseDtlsConnectionStateChange(event);
+}
+
+std::vector<std::shared_ptr<IceCandidatePair>> WebRtcEndpointImpl::getICECandidatePairs() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return selectedPairs_;
+}
+
+std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::getDtlsConnectionState() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  std::vector<std::shared_ptr<DtlsConnection>> connections;
+  for (GObject* transport : dtlsTransports_) {
+    auto connection = std::make_shared<DtlsConnection>();
+    connection->streamId = "0";
+    connection->componentId = "1";
+    connection->connectionId = GST_OBJECT_NAME(transport);
+    connection->state = dtlsState(transport);
+    connections.push_back(connection);
+  }
+  return connections;
+}
+
+void WebRtcEndpointImpl::unwatchTransport() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (niceAgent_ != nullptr) {
+    g_signal_handlers_disconnect_by_data(niceAgent_, this);
+    g_object_unref(niceAgent_);
+    niceAgent_ = nullptr;
+  }
+  for (GObject* transport : dtlsTransports_) {
+    g_signal_handlers_disconnect_by_data(transport, this);
+    g_object_unref(transport);
+  }
+  dtlsTransports_.clear();
+}
+
+}  // namespace kurento
