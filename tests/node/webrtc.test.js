@@ -111,6 +111,33 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pipeline.release();
   });
 
+  it('the browser answers the endpoint\'s own offer (generateOffer, processAnswer)', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    await webRtc.connect(webRtc);
+    const page = await chrome.browser.newPage();
+    await page.goto(`${pages.url}/peer.html`);
+    await page.exposeFunction('sendCandidate', (json) => {
+      webRtc.addIceCandidate(kurentoClient.getComplexType('IceCandidate')(JSON.parse(json)));
+    });
+    webRtc.on('IceCandidateFound', (event) => {
+      page.evaluate((candidate) => window.addCandidate(candidate), {
+        candidate: event.candidate.candidate, sdpMid: event.candidate.sdpMid,
+        sdpMLineIndex: event.candidate.sdpMLineIndex,
+      }).catch(() => {});
+    });
+    const offer = await webRtc.generateOffer();
+    assert.match(offer, /m=audio [1-9]\d* /);
+    assert.match(offer, /m=video \d+ UDP\/TLS\/RTP\/SAVPF 96/);
+    const answer = await page.evaluate((sdp) => window.answerCall(sdp), offer);
+    await webRtc.processAnswer(answer);
+    await webRtc.gatherCandidates();
+    const received = await waitForFrames(page, 30);
+    assert.ok(received.video.frameWidth > 0, JSON.stringify(received));
+    await page.close();
+    await pipeline.release();
+  });
+
   it('one-to-many: three viewers decode the presenter; one leaving disturbs nobody', async () => {
     const pipeline = await client.create('MediaPipeline');
     const presenterEndpoint = await pipeline.create('WebRtcEndpoint');

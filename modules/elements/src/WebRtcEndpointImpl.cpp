@@ -241,6 +241,14 @@ GstPad* WebRtcEndpointImpl::requestSinkPad(GstCaps* caps) {
     throw kms::KurentoException(kms::ErrorCode::kSdpEndPointCannotCreateSession,
                                 "webrtcbin gives no pad to send on");
   }
+  // webrtcbin 1.22 offers a transceiver only when it knows its codecs: the pad is not linked
+  // yet, so they go into the transceiver's codec-preferences.
+  GstWebRTCRTPTransceiver* transceiver = nullptr;
+  g_object_get(pad, "transceiver", &transceiver, nullptr);
+  if (transceiver != nullptr) {
+    g_object_set(transceiver, "codec-preferences", caps, nullptr);
+    gst_object_unref(transceiver);
+  }
   gst_object_unref(pad);  // webrtcbin keeps it
   return pad;
 }

@@ -1,0 +1,231 @@
+#include "WebRtcPeer.hpp"
+
+#include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace kms::test {
+
+namespace kc = kurento::client;
+
+namespace {
+
+std::string sendDescription(const std::string& codec) {
+  const std::string video =
+      codec == "H264"
+          ? "openh264enc gop-size=30 ! video/x-h264,profile=constrained-baseline ! "
+            "rtph264pay config-interval=-1 pt=102 ! "
+            "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000 ! "
+          : "vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! "
+            "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! ";
+  return "webrtcbin name=peer bundle-policy=max-bundle "
+         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,"
+         "framerate=15/1 ! videoconvert ! queue ! " + video + "peer. "
+         "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc ! "
+         "rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,"
+         "clock-rate=48000 ! peer.";
+}
+
+GstStructure* waitReply(GstPromise* promise) {
+  if (gst_promise_wait(promise) != GST_PROMISE_RESULT_REPLIED) {
+    throw std::runtime_error("webrtcbin did not answer a promise");
+  }
+  return const_cast<GstStructure*>(gst_promise_get_reply(promise));
+}
+
+}  // namespace
+
+WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec) {
+  if (direction == Direction::kRecvOnly) {
+    pipeline_ = gst_pipeline_new(nullptr);
+    webrtc_ = gst_element_factory_make("webrtcbin", "peer");
+    if (webrtc_ == nullptr) {
+      throw std::runtime_error("cannot make webrtcbin (gstreamer1.0-plugins-bad, -nice)");
+    }
+    gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
+    gst_bin_add(GST_BIN(pipeline_), webrtc_);
+  } else {
+    GError* error = nullptr;
+    pipeline_ = gst_parse_launch(sendDescription(videoCodec).c_str(), &error);
+    if (pipeline_ == nullptr) {
+      const std::string reason = error != nullptr ? error->message : "unknown";
+      g_clear_error(&error);
+      throw std::runtime_error("cannot build the webrtcbin peer: " + reason);
+    }
+    webrtc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "peer");
+    gst_object_unref(webrtc_);  // the pipeline keeps it
+  }
+  if (direction == Direction::kRecvOnly) {
+    const std::string caps = videoCodec == "H264"
+                                 ? "application/x-rtp,media=video,encoding-name=H264,payload=102,"
+                                   "clock-rate=90000,packetization-mode=(string)1,"
+                                   "profile-level-id=(string)42e01f"
+                                 : "application/x-rtp,media=video,encoding-name=VP8,payload=96,"
+                                   "clock-rate=90000";
+    GstCaps* parsed = gst_caps_from_string(caps.c_str());
+    GstWebRTCRTPTransceiver* transceiver = nullptr;
+    g_signal_emit_by_name(webrtc_, "add-transceiver",
+                          GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, parsed, &transceiver);
+    gst_caps_unref(parsed);
+    if (transceiver != nullptr) {
+      gst_object_unref(transceiver);
+    }
+  } else if (direction == Direction::kSendOnly) {
+    GArray* transceivers = nullptr;
+    g_signal_emit_by_name(webrtc_, "get-transceivers", &transceivers);
+    for (guint i = 0; transceivers != nullptr && i < transceivers->len; ++i) {
+      g_object_set(g_array_index(transceivers, GObject*, i), "direction",
+                   GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, nullptr);
+    }
+    if (transceivers != nullptr) {
+      g_array_unref(transceivers);
+    }
+  }
+  g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&WebRtcPeer::onIceCandidate), this);
+  g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&WebRtcPeer::onPadAdded), this);
+  gst_element_set_state(pipeline_, GST_STATE_PLAYING);
+}
+
+WebRtcPeer::~WebRtcPeer() {
+  g_signal_handlers_disconnect_by_data(webrtc_, this);
+  gst_element_set_state(pipeline_, GST_STATE_NULL);
+  gst_object_unref(pipeline_);
+}
+
+void WebRtcPeer::watchEndpoint(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
+  endpoint_ = endpoint;
+  GstElement* webrtc = webrtc_;
+  gst_object_ref(webrtc);
+  endpoint->subscribeIceCandidateFound([webrtc](const kc::IceCandidateFoundEvent& event) {
+    g_signal_emit_by_name(webrtc, "add-ice-candidate",
+                          static_cast<guint>(event.candidate->sdpMLineIndex),
+                          event.candidate->candidate.c_str());
+  });
+  // The handler holds `webrtc` for as long as the subscription lives (the connection's).
+  g_object_weak_ref(G_OBJECT(pipeline_), [](gpointer data, GObject*) {
+    gst_object_unref(static_cast<GstElement*>(data));
+  }, webrtc);
+}
+
+std::string WebRtcPeer::createLocal(bool offer) {
+  GstPromise* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtc_, offer ? "create-offer" : "create-answer", nullptr, promise);
+  GstWebRTCSessionDescription* description = nullptr;
+  gst_structure_get(waitReply(promise), offer ? "offer" : "answer",
+                    GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &description, nullptr);
+  gst_promise_unref(promise);
+  if (description == nullptr) {
+    throw std::runtime_error(std::string("webrtcbin made no ") + (offer ? "offer" : "answer"));
+  }
+  promise = gst_promise_new();
+  g_signal_emit_by_name(webrtc_, "set-local-description", description, promise);
+  gst_promise_wait(promise);
+  gst_promise_unref(promise);
+  gchar* text = gst_sdp_message_as_text(description->sdp);
+  std::string sdp = text;
+  g_free(text);
+  gst_webrtc_session_description_free(description);
+  return sdp;
+}
+
+void WebRtcPeer::setRemote(const std::string& sdp, bool offer) {
+  GstSDPMessage* message = nullptr;
+  gst_sdp_message_new_from_text(sdp.c_str(), &message);
+  GstWebRTCSessionDescription* description = gst_webrtc_session_description_new(
+      offer ? GST_WEBRTC_SDP_TYPE_OFFER : GST_WEBRTC_SDP_TYPE_ANSWER, message);
+  GstPromise* promise = gst_promise_new();
+  g_signal_emit_by_name(webrtc_, "set-remote-description", description, promise);
+  gst_promise_wait(promise);
+  gst_promise_unref(promise);
+  gst_webrtc_session_description_free(description);
+}
+
+void WebRtcPeer::offerTo(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
+  watchEndpoint(endpoint);
+  const std::string answer = endpoint->processOffer(createLocal(true));
+  setRemote(answer, false);
+  endpoint->gatherCandidates();
+}
+
+void WebRtcPeer::answer(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
+  watchEndpoint(endpoint);
+  setRemote(endpoint->generateOffer(), true);
+  endpoint->processAnswer(createLocal(false));
+  endpoint->gatherCandidates();
+}
+
+void WebRtcPeer::onIceCandidate(GstElement*, guint mline, gchar* candidate, gpointer data) {
+  auto* self = static_cast<WebRtcPeer*>(data);
+  if (auto endpoint = self->endpoint_.lock()) {
+    auto ice = std::make_shared<kc::IceCandidate>();
+    ice->candidate = candidate;
+    ice->sdpMLineIndex = static_cast<int32_t>(mline);
+    ice->sdpMid = std::to_string(mline);
+    try {
+      endpoint->addIceCandidate(ice);
+    } catch (const std::exception&) {
+      // the endpoint is gone (test over): nothing to tell
+    }
+  }
+}
+
+// Received video: depayload, decode and count; audio is dropped.
+void WebRtcPeer::onPadAdded(GstElement*, GstPad* pad, gpointer data) {
+  auto* self = static_cast<WebRtcPeer*>(data);
+  if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) {
+    return;
+  }
+  GstCaps* caps = gst_pad_get_current_caps(pad);
+  const GstStructure* structure = caps != nullptr ? gst_caps_get_structure(caps, 0) : nullptr;
+  const gchar* media = structure != nullptr ? gst_structure_get_string(structure, "media") : nullptr;
+  const gchar* encoding =
+      structure != nullptr ? gst_structure_get_string(structure, "encoding-name") : nullptr;
+  const bool video = media != nullptr && std::string(media) == "video";
+  const std::string codec = encoding != nullptr ? encoding : "";
+  if (caps != nullptr) {
+    gst_caps_unref(caps);
+  }
+  const char* description = !video            ? "fakesink"
+                            : codec == "H264" ? "rtph264depay ! h264parse ! openh264dec ! fakesink name=frames"
+                            : codec == "VP9"  ? "rtpvp9depay ! vp9dec ! fakesink name=frames"
+                                              : "rtpvp8depay ! vp8dec ! fakesink name=frames";
+  if (video && !self->codecKnown_) {
+    self->receivedCodec_ = codec;
+    self->codecKnown_ = true;
+  }
+  GstElement* sink = gst_parse_bin_from_description(description, TRUE, nullptr);
+  gst_bin_add(GST_BIN(self->pipeline_), sink);
+  gst_element_sync_state_with_parent(sink);
+  GstPad* input = gst_element_get_static_pad(sink, "sink");
+  gst_pad_link(pad, input);
+  gst_object_unref(input);
+  if (video) {
+    GstElement* frames = gst_bin_get_by_name(GST_BIN(sink), "frames");
+    GstPad* counted = gst_element_get_static_pad(frames, "sink");
+    gst_pad_add_probe(counted, GST_PAD_PROBE_TYPE_BUFFER,
+                      [](GstPad*, GstPadProbeInfo*, gpointer peer) {
+                        ++static_cast<WebRtcPeer*>(peer)->frames_;
+                        return GST_PAD_PROBE_OK;
+                      },
+                      self, nullptr);
+    gst_object_unref(counted);
+    gst_object_unref(frames);
+  }
+}
+
+bool WebRtcPeer::waitForFrames(uint64_t count, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (frames_ < count && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return frames_ >= count;
+}
+
+std::string WebRtcPeer::receivedCodec() const {
+  return codecKnown_ ? receivedCodec_ : "";
+}
+
+}  // namespace kms::test

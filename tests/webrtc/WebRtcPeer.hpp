@@ -1,0 +1,52 @@
+// A WebRTC peer on GStreamer's webrtcbin, signalled through a WebRtcEndpoint with the generated
+// C++ client: the browser-free peer of tests/webrtc and bench/webrtc. It sends a live VP8 test
+// picture (and Opus) and/or receives video, which it decodes and counts.
+#pragma once
+
+#include <elementsClient.hpp>
+
+#include <gst/gst.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace kms::test {
+
+class WebRtcPeer {
+ public:
+  enum class Direction { kSendRecv, kSendOnly, kRecvOnly };
+  // `videoCodec`: "VP8" or "H264" (what the peer offers and sends).
+  explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8");
+  ~WebRtcPeer();
+  WebRtcPeer(const WebRtcPeer&) = delete;
+  WebRtcPeer& operator=(const WebRtcPeer&) = delete;
+
+  // The peer offers: processOffer on `endpoint`, trickle ICE both ways, gatherCandidates.
+  void offerTo(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
+  // The endpoint offers (generateOffer); the peer answers (processAnswer).
+  void answer(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
+
+  // Waits until `count` video frames were decoded in all; false on timeout.
+  bool waitForFrames(uint64_t count, std::chrono::milliseconds timeout) const;
+  uint64_t framesDecoded() const { return frames_; }
+  // The encoding of the video the peer receives ("VP8", "H264"), "" before any.
+  std::string receivedCodec() const;
+
+ private:
+  void watchEndpoint(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
+  std::string createLocal(bool offer);
+  void setRemote(const std::string& sdp, bool offer);
+  static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
+  static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
+
+  GstElement* pipeline_ = nullptr;
+  GstElement* webrtc_ = nullptr;  // owned by pipeline_
+  std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
+  std::atomic<uint64_t> frames_{0};
+  mutable std::string receivedCodec_;
+  mutable std::atomic<bool> codecKnown_{false};
+};
+
+}  // namespace kms::test

@@ -1,0 +1,125 @@
+// WebRtcEndpoint with GStreamer webrtcbin peers instead of browsers (fast, no chromium): the
+// Hello World loopback, one presenter to several viewers with one leaving, the server's own
+// offer answered by the peer, an H.264 peer, and transcoding only where codecs differ.
+#include "TestServer.hpp"
+#include "WebRtcPeer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace {
+
+using kms::client::Connection;
+using kms::test::WebRtcPeer;
+namespace kc = kurento::client;
+using namespace std::chrono_literals;
+
+class WebRtcPeerTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = std::make_unique<kms::test::TestServer>(); }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  void SetUp() override {
+    connection_ = Connection::connect(server_->url());
+    pipeline_ = kc::MediaPipeline::create(connection_);
+  }
+  void TearDown() override {
+    pipeline_->release();
+    connection_->close();
+    if (HasFailure()) {
+      std::cerr << "server output:\n" << server_->output().substr(0, 20000);
+    }
+  }
+  std::shared_ptr<kc::WebRtcEndpoint> endpoint() {
+    return kc::WebRtcEndpoint::create(connection_, pipeline_);
+  }
+
+  static std::unique_ptr<kms::test::TestServer> server_;
+  std::shared_ptr<Connection> connection_;
+  std::shared_ptr<kc::MediaPipeline> pipeline_;
+};
+
+std::unique_ptr<kms::test::TestServer> WebRtcPeerTest::server_;
+
+TEST_F(WebRtcPeerTest, LoopbackReturnsThePeersVideoWithoutTranscoding) {
+  auto webRtc = endpoint();
+  webRtc->connect(webRtc);
+  WebRtcPeer peer(WebRtcPeer::Direction::kSendRecv);
+  peer.offerTo(webRtc);
+  ASSERT_TRUE(peer.waitForFrames(30, 15s)) << peer.framesDecoded() << " frames";
+  EXPECT_EQ(peer.receivedCodec(), "VP8");
+  EXPECT_FALSE(webRtc->isMediaTranscoding(kc::MediaType::VIDEO));
+  EXPECT_EQ(webRtc->getICECandidatePairs().size(), 1u);
+}
+
+TEST_F(WebRtcPeerTest, PresenterReachesEveryViewerAndOneLeavingDisturbsNobody) {
+  auto presenterEndpoint = endpoint();
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly);
+  presenter.offerTo(presenterEndpoint);
+  std::vector<std::shared_ptr<kc::WebRtcEndpoint>> endpoints;
+  std::vector<std::unique_ptr<WebRtcPeer>> viewers;
+  for (int i = 0; i < 3; ++i) {
+    endpoints.push_back(endpoint());
+    presenterEndpoint->connect(endpoints.back());
+    viewers.push_back(std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly));
+    viewers.back()->offerTo(endpoints.back());
+  }
+  for (const auto& viewer : viewers) {
+    ASSERT_TRUE(viewer->waitForFrames(20, 15s)) << viewer->framesDecoded() << " frames";
+  }
+  endpoints[0]->release();
+  viewers[0].reset();
+  for (size_t i = 1; i < viewers.size(); ++i) {
+    const uint64_t before = viewers[i]->framesDecoded();
+    EXPECT_TRUE(viewers[i]->waitForFrames(before + 20, 10s)) << "viewer " << i << " stopped";
+  }
+  EXPECT_FALSE(presenterEndpoint->isMediaTranscoding(kc::MediaType::VIDEO));
+}
+
+TEST_F(WebRtcPeerTest, PeerAnswersTheEndpointsOffer) {
+  auto webRtc = endpoint();
+  webRtc->connect(webRtc);
+  WebRtcPeer peer(WebRtcPeer::Direction::kSendRecv);
+  peer.answer(webRtc);
+  ASSERT_TRUE(peer.waitForFrames(30, 15s)) << peer.framesDecoded() << " frames";
+}
+
+TEST_F(WebRtcPeerTest, H264PeerLoopsBackOnH264) {
+  auto webRtc = endpoint();
+  webRtc->connect(webRtc);
+  WebRtcPeer peer(WebRtcPeer::Direction::kSendRecv, "H264");
+  peer.offerTo(webRtc);
+  ASSERT_TRUE(peer.waitForFrames(30, 15s)) << peer.framesDecoded() << " frames";
+  EXPECT_EQ(peer.receivedCodec(), "H264");
+  EXPECT_FALSE(webRtc->isMediaTranscoding(kc::MediaType::VIDEO));
+}
+
+TEST_F(WebRtcPeerTest, Vp8PresenterIsTranscodedForAnH264ViewerOnly) {
+  auto presenterEndpoint = endpoint();
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly);
+  presenter.offerTo(presenterEndpoint);
+  auto vp8Endpoint = endpoint();
+  auto h264Endpoint = endpoint();
+  presenterEndpoint->connect(vp8Endpoint);
+  presenterEndpoint->connect(h264Endpoint);
+  WebRtcPeer vp8Viewer(WebRtcPeer::Direction::kRecvOnly, "VP8");
+  WebRtcPeer h264Viewer(WebRtcPeer::Direction::kRecvOnly, "H264");
+  vp8Viewer.offerTo(vp8Endpoint);
+  h264Viewer.offerTo(h264Endpoint);
+  ASSERT_TRUE(vp8Viewer.waitForFrames(20, 15s)) << vp8Viewer.framesDecoded();
+  ASSERT_TRUE(h264Viewer.waitForFrames(20, 20s)) << h264Viewer.framesDecoded();
+  EXPECT_EQ(h264Viewer.receivedCodec(), "H264");
+  EXPECT_FALSE(vp8Endpoint->isMediaTranscoding(kc::MediaType::VIDEO));
+  EXPECT_TRUE(h264Endpoint->isMediaTranscoding(kc::MediaType::VIDEO));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gst_init(&argc, &argv);
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
