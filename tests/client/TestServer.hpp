@@ -21,6 +21,7 @@ class TestServer {
 
   std::string url() const { return "ws://127.0.0.1:" + std::to_string(port_) + "/kurento"; }
   std::string output() const;
+  pid_t pid() const { return pid_; }
 
  private:
   void stop();

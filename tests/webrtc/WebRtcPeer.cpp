@@ -13,7 +13,7 @@ namespace kc = kurento::client;
 
 namespace {
 
-std::string sendDescription(const std::string& codec) {
+std::string sendDescription(const std::string& codec, const WebRtcPeer::Video& format) {
   const std::string video =
       codec == "H264"
           ? "openh264enc gop-size=30 ! video/x-h264,profile=constrained-baseline ! "
@@ -22,8 +22,10 @@ std::string sendDescription(const std::string& codec) {
           : "vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! "
             "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! ";
   return "webrtcbin name=peer bundle-policy=max-bundle "
-         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,"
-         "framerate=15/1 ! videoconvert ! queue ! " + video + "peer. "
+         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=" +
+         std::to_string(format.width) + ",height=" + std::to_string(format.height) +
+         ",framerate=" + std::to_string(format.fps) + "/1 ! videoconvert ! queue ! " + video +
+         "peer. "
          "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc ! "
          "rtpopuspay pt=111 ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111,"
          "clock-rate=48000 ! peer.";
@@ -38,7 +40,8 @@ GstStructure* waitReply(GstPromise* promise) {
 
 }  // namespace
 
-WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec) {
+WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const Video& video)
+    : video_(video) {
   if (direction == Direction::kRecvOnly) {
     pipeline_ = gst_pipeline_new(nullptr);
     webrtc_ = gst_element_factory_make("webrtcbin", "peer");
@@ -49,7 +52,7 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec) {
     gst_bin_add(GST_BIN(pipeline_), webrtc_);
   } else {
     GError* error = nullptr;
-    pipeline_ = gst_parse_launch(sendDescription(videoCodec).c_str(), &error);
+    pipeline_ = gst_parse_launch(sendDescription(videoCodec, video).c_str(), &error);
     if (pipeline_ == nullptr) {
       const std::string reason = error != nullptr ? error->message : "unknown";
       g_clear_error(&error);
@@ -188,10 +191,15 @@ void WebRtcPeer::onPadAdded(GstElement*, GstPad* pad, gpointer data) {
   if (caps != nullptr) {
     gst_caps_unref(caps);
   }
-  const char* description = !video            ? "fakesink"
-                            : codec == "H264" ? "rtph264depay ! h264parse ! openh264dec ! fakesink name=frames"
-                            : codec == "VP9"  ? "rtpvp9depay ! vp9dec ! fakesink name=frames"
-                                              : "rtpvp8depay ! vp8dec ! fakesink name=frames";
+  const bool decode = self->video_.decode;
+  const char* description =
+      !video            ? "fakesink"
+      : codec == "H264" ? (decode ? "rtph264depay ! h264parse ! openh264dec ! fakesink name=frames"
+                                  : "rtph264depay ! fakesink name=frames")
+      : codec == "VP9"  ? (decode ? "rtpvp9depay ! vp9dec ! fakesink name=frames"
+                                  : "rtpvp9depay ! fakesink name=frames")
+                        : (decode ? "rtpvp8depay ! vp8dec ! fakesink name=frames"
+                                  : "rtpvp8depay ! fakesink name=frames");
   if (video && !self->codecKnown_) {
     self->receivedCodec_ = codec;
     self->codecKnown_ = true;

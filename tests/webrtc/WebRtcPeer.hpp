@@ -17,8 +17,16 @@ namespace kms::test {
 class WebRtcPeer {
  public:
   enum class Direction { kSendRecv, kSendOnly, kRecvOnly };
+  struct Video {
+    int width = 320;
+    int height = 240;
+    int fps = 15;
+    bool decode = true;  // false: received frames are counted after depayloading only
+  };
   // `videoCodec`: "VP8" or "H264" (what the peer offers and sends).
-  explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8");
+  explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8")
+      : WebRtcPeer(direction, videoCodec, Video()) {}
+  WebRtcPeer(Direction direction, const std::string& videoCodec, const Video& video);
   ~WebRtcPeer();
   WebRtcPeer(const WebRtcPeer&) = delete;
   WebRtcPeer& operator=(const WebRtcPeer&) = delete;
@@ -44,6 +52,7 @@ class WebRtcPeer {
   GstElement* pipeline_ = nullptr;
   GstElement* webrtc_ = nullptr;  // owned by pipeline_
   std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
+  Video video_;
   std::atomic<uint64_t> frames_{0};
   mutable std::string receivedCodec_;
   mutable std::atomic<bool> codecKnown_{false};
