@@ -290,6 +290,27 @@ describe('WebRtcEndpoint with headless chromium', () => {
     await pipeline.release();
   });
 
+  it('maxVideoRecvBandwidth caps what the browser sends (b=AS in the answer)', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    await webRtc.setMaxVideoRecvBandwidth(60);
+    await webRtc.connect(webRtc);
+    const page = await call(webRtc);
+    assert.match(await webRtc.getLocalSessionDescriptor(), /m=video[^]*?\r\nb=AS:60\r\n/);
+    await waitForFrames(page, 10);
+    const sentBytes = () => page.evaluate(async () => {
+      let bytes = 0;
+      (await pc.getStats()).forEach((r) => { if (r.type === 'outbound-rtp' && r.kind === 'video') bytes += r.bytesSent; });
+      return bytes;
+    });
+    const before = await sentBytes();
+    await sleep(3000);
+    const kbps = ((await sentBytes()) - before) * 8 / 3000;
+    assert.ok(kbps > 5 && kbps < 95, `browser sends ${kbps.toFixed(0)} kbps of video with a 60 kbps cap (about 175 without)`);
+    await page.close();
+    await pipeline.release();
+  });
+
   it('gathers host candidates on networkInterfaces only, and refuses unknown names', async () => {
     const pipeline = await client.create('MediaPipeline');
     const webRtc = await pipeline.create('WebRtcEndpoint');

@@ -288,7 +288,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   rememberMids(answer);
   remoteSet_ = true;
   applyPendingCandidates();
-  return answer;
+  return webrtc::withVideoBandwidth(answer, maxVideoRecvKbps());
 }
 
 std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
@@ -338,7 +338,7 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
   }
   std::string offer = webrtc::createAndSetLocal(webrtc_, true, kGenerateError, fingerprint_);
   rememberMids(offer);
-  return offer;
+  return webrtc::withVideoBandwidth(offer, maxVideoRecvKbps());
 }
 
 void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {

@@ -167,6 +167,34 @@ std::map<uint32_t, std::string> remoteSsrcMedia(GstElement* webrtcbin) {
   return media;
 }
 
+std::string withVideoBandwidth(const std::string& sdp, int kbps) {
+  if (kbps <= 0) {
+    return sdp;
+  }
+  std::string out;
+  bool inVideo = false;
+  bool placed = false;
+  size_t start = 0;
+  while (start < sdp.size()) {
+    size_t end = sdp.find('\n', start);
+    end = end == std::string::npos ? sdp.size() : end + 1;
+    const std::string line = sdp.substr(start, end - start);
+    start = end;
+    if (line.rfind("m=", 0) == 0) {
+      inVideo = line.rfind("m=video", 0) == 0;
+      placed = false;
+    } else if (inVideo && line.rfind("b=", 0) == 0) {
+      continue;  // ours replaces any other bandwidth line
+    }
+    out += line;
+    if (inVideo && !placed && line.rfind("c=", 0) == 0) {
+      out += "b=AS:" + std::to_string(kbps) + "\r\n";
+      placed = true;
+    }
+  }
+  return out;
+}
+
 std::string localMid(GstElement* webrtcbin, guint index) {
   GstWebRTCSessionDescription* local = nullptr;
   g_object_get(webrtcbin, "local-description", &local, nullptr);

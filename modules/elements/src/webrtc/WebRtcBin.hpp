@@ -39,6 +39,10 @@ GstStructure* getStats(GstElement* webrtcbin);
 // SSRC -> media ("audio", "video") from the a=ssrc lines of the remote description.
 std::map<uint32_t, std::string> remoteSsrcMedia(GstElement* webrtcbin);
 
+// `sdp` with "b=AS:<kbps>" in every video section (after its c= line, where SDP wants it):
+// how a peer learns maxVideoRecvBandwidth. Unchanged when kbps <= 0.
+std::string withVideoBandwidth(const std::string& sdp, int kbps);
+
 // a=mid of m= line `index` of webrtcbin's local description ("" when none).
 std::string localMid(GstElement* webrtcbin, guint index);
 
