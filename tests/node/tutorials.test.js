@@ -31,7 +31,7 @@ async function startTutorial(name, kurentoUrl) {
 }
 
 // Resolves once <video id> plays a stream with video (and audio when asked).
-async function waitForVideo(page, id, { audio = true, timeoutMs = 20000 } = {}) {
+async function waitForVideo(page, id, { audio = true, timeoutMs = 20000, logs = () => '' } = {}) {
   const deadline = Date.now() + timeoutMs;
   let state;
   while (Date.now() < deadline) {
@@ -44,7 +44,7 @@ async function waitForVideo(page, id, { audio = true, timeoutMs = 20000 } = {}) 
     if (state.width > 0 && state.time > 1 && (!audio || state.audioTracks > 0)) return state;
     await sleep(200);
   }
-  assert.fail(`#${id} shows no video: ${JSON.stringify(state)}`);
+  assert.fail(`#${id} shows no video: ${JSON.stringify(state)}\n${logs()}`);
 }
 
 describe('tutorials with headless chromium', () => {
@@ -85,9 +85,12 @@ describe('tutorials with headless chromium', () => {
       const viewers = [];
       for (let i = 0; i < 3; i += 1) {
         const viewer = await chrome.browser.newPage();
+        const consoleLines = [];
+        viewer.on('console', (message) => consoleLines.push(message.text()));
         await viewer.goto(tutorial.url);
         await viewer.click('#viewer');
-        await waitForVideo(viewer, 'video');
+        await waitForVideo(viewer, 'video', { logs: () => `viewer ${i} console:\n${consoleLines.join('\n')}\n` +
+          `tutorial:\n${tutorial.output().slice(-3000)}\nserver:\n${server.output().slice(-6000)}` });
         viewers.push(viewer);
       }
       await viewers[0].click('#stop');

@@ -75,7 +75,8 @@ describe('WebRtcEndpoint with headless chromium', () => {
     const webRtc = await pipeline.create('WebRtcEndpoint');
     await webRtc.connect(webRtc);
     const gathered = new Promise((resolve) => webRtc.once('IceGatheringDone', resolve));
-    const pairSelected = new Promise((resolve) => webRtc.once('NewCandidatePairSelected', resolve));
+    const pairsSeen = [];
+    webRtc.on('NewCandidatePairSelected', (event) => pairsSeen.push(event.candidatePair));
     const dtlsStates = [];
     webRtc.on('DtlsConnectionStateChange', (event) => dtlsStates.push(event.state));
     const page = await call(webRtc);
@@ -83,10 +84,13 @@ describe('WebRtcEndpoint with headless chromium', () => {
     const received = await waitForFrames(page, 30);
     assert.ok(received.video.frameWidth > 0, JSON.stringify(received));
     // The transport: the ICE pair libnice chose, and DTLS connected (events and getters).
-    const pair = (await pairSelected).candidatePair;
-    assert.match(pair.localCandidate, /^candidate:\S+ 1 udp \d+ \S+ \d+ typ /i, JSON.stringify(pair));
-    assert.match(pair.remoteCandidate, /^candidate:/, JSON.stringify(pair));
-    assert.deepEqual((await webRtc.getICECandidatePairs()).map((p) => p.localCandidate), [pair.localCandidate]);
+    // (ICE may select a better pair after the first one: the getter holds the latest.)
+    assert.ok(pairsSeen.length > 0, 'no NewCandidatePairSelected');
+    const pairs = await webRtc.getICECandidatePairs();
+    assert.equal(pairs.length, 1, JSON.stringify(pairs));
+    assert.match(pairs[0].localCandidate, /^candidate:\S+ 1 udp \d+ \S+ \d+ typ /i, JSON.stringify(pairs));
+    assert.match(pairs[0].remoteCandidate, /^candidate:/, JSON.stringify(pairs));
+    assert.ok(pairsSeen.some((p) => p.localCandidate === pairs[0].localCandidate), JSON.stringify(pairsSeen));
     assert.ok(dtlsStates.includes('CONNECTED'), JSON.stringify(dtlsStates));
     const dtls = await webRtc.getDtlsConnectionState();
     assert.ok(dtls.length > 0 && dtls.every((c) => c.state === 'CONNECTED'), JSON.stringify(dtls));
