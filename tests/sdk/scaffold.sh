@@ -96,8 +96,9 @@ info=$(NODE_PATH="$node_modules" MODULE_JS="$work/hello_filter/build/js/kurento-
   CLASS=HelloFilter node "$source/tests/sdk/server-info.js" "$prefix/bin/kurento-media-server" \
   "$work/hello_filter/build:$modules_dir" --modules-config-path "$work/config")
 echo "with HelloFilter.conf.ini: $info"
-grep -q '"hello_filter"' <<<"$info" && grep -q '"reportInterval":7' <<<"$info" ||
-  { echo "FAIL: the module's settings did not reach it: $info" >&2; exit 1; }
+grep -q '"hello_filter"' <<<"$info" && grep -q '"reportInterval":7' <<<"$info" &&
+  grep -qE '"kmdNames":\[[^]]*"hello_filter"' <<<"$info" ||
+  { echo "FAIL: the module, its settings or its IDL (getKmd) missing: $info" >&2; exit 1; }
 echo "reportInterval=0" >"$work/config/hello_filter/HelloFilter.conf.ini"
 status=0
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -1,6 +1,7 @@
 // Starts a server and prints, as JSON, the module names ServerManager.getInfo reports; with
 // MODULE_JS and CLASS set, also registers that generated client package, creates CLASS in a
-// pipeline and adds its reportInterval.
+// pipeline and adds its reportInterval, and the names in the IDL that getKmd returns for each
+// module getInfo lists.
 // Usage: node server-info.js <server binary> <modules path> [more server arguments]
 'use strict';
 
@@ -41,6 +42,10 @@ async function main() {
       const pipeline = await client.create('MediaPipeline');
       const object = await pipeline.create(process.env.CLASS);
       result.reportInterval = await object.getReportInterval();
+      result.kmdNames = [];
+      for (const module of info.modules) {
+        result.kmdNames.push(JSON.parse(await manager.getKmd(module.name)).name);
+      }
     }
     console.log(JSON.stringify(result));
     client.close();
