@@ -1,7 +1,8 @@
 // WebRtcEndpoint forwarding with GStreamer webrtcbin peers (no browser): one presenter sends
 // live VP8 to N viewers through the server (N = --viewers, e.g. 1,5,10,20). For each N it
 // reports the server's CPU, its time per forwarded video frame, its memory per endpoint, the
-// presenter's processOffer time and whether the server transcoded.
+// presenter's processOffer time, how soon a joining viewer gets its first keyframe (the
+// presenter makes them only on request) and whether the server transcoded.
 // Usage: webrtc-peer-bench [--viewers 1,5,10,20] [--seconds 10] [--width 640 --height 480 --fps 30]
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
@@ -80,7 +81,9 @@ void runOnce(const kms::test::TestServer& server, int viewerCount, int seconds,
   auto pipeline = kc::MediaPipeline::create(connection);
   const long rssBefore = rssKiB(server.pid());
   auto presenterEndpoint = kc::WebRtcEndpoint::create(connection, pipeline);
-  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly, "VP8", video);
+  WebRtcPeer::Video presenterVideo = video;
+  presenterVideo.keyframeInterval = 100000;
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly, "VP8", presenterVideo);
   const auto offerStart = Clock::now();
   presenter.offerTo(presenterEndpoint);
   const double setupMs =
@@ -90,17 +93,28 @@ void runOnce(const kms::test::TestServer& server, int viewerCount, int seconds,
   counting.decode = false;  // the bench process counts frames; only the server works on them
   std::vector<std::shared_ptr<kc::WebRtcEndpoint>> endpoints;
   std::vector<std::unique_ptr<WebRtcPeer>> viewers;
+  std::vector<Clock::time_point> joined;
   for (int i = 0; i < viewerCount; ++i) {
     endpoints.push_back(kc::WebRtcEndpoint::create(connection, pipeline));
     presenterEndpoint->connect(endpoints.back());
     viewers.push_back(std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly, "VP8", counting));
+    joined.push_back(Clock::now());
     viewers.back()->offerTo(endpoints.back());
   }
-  for (const auto& viewer : viewers) {
-    if (!viewer->waitForFrames(10, std::chrono::seconds(30))) {
-      std::cerr << "a viewer got no video in 30 s\n";
+  // The presenter makes keyframes only on request: a viewer's first keyframe is the answer to
+  // its keyframe request (PLI) through the server. Timed from the viewer's offer, so it
+  // includes ICE and DTLS.
+  std::vector<double> firstKeyframeMs;
+  for (size_t i = 0; i < viewers.size(); ++i) {
+    if (!viewers[i]->waitForFrames(10, std::chrono::seconds(30)) ||
+        viewers[i]->firstKeyframeAt() == Clock::time_point()) {
+      std::cerr << "a viewer got no keyframe in 30 s\n";
+      continue;
     }
+    firstKeyframeMs.push_back(
+        std::chrono::duration<double, std::milli>(viewers[i]->firstKeyframeAt() - joined[i]).count());
   }
+  std::sort(firstKeyframeMs.begin(), firstKeyframeMs.end());
   const long rssAfter = rssKiB(server.pid());
   const double cpuStart = cpuSeconds(server.pid());
   const uint64_t framesStart = totalFrames(viewers);
@@ -115,11 +129,13 @@ void runOnce(const kms::test::TestServer& server, int viewerCount, int seconds,
   }
   std::printf("%3d viewers: server CPU %5.1f%% of a core, %6.0f frames/s forwarded, "
               "%.3f ms server time per forwarded frame, %5.0f KiB per endpoint, "
-              "presenter processOffer+setup %.1f ms, transcoding %s\n",
+              "presenter processOffer+setup %.1f ms, viewer offer -> first keyframe median "
+              "%.0f ms (max %.0f), transcoding %s\n",
               viewerCount, 100.0 * cpu / elapsed, frames / elapsed,
               frames > 0 ? 1000.0 * cpu / static_cast<double>(frames) : 0.0,
               static_cast<double>(rssAfter - rssBefore) / (viewerCount + 1), setupMs,
-              transcoding ? "YES" : "no");
+              firstKeyframeMs.empty() ? 0.0 : firstKeyframeMs[firstKeyframeMs.size() / 2],
+              firstKeyframeMs.empty() ? 0.0 : firstKeyframeMs.back(), transcoding ? "YES" : "no");
   std::fflush(stdout);
   viewers.clear();
   pipeline->release();

@@ -16,10 +16,12 @@ namespace {
 std::string sendDescription(const std::string& codec, const WebRtcPeer::Video& format) {
   const std::string video =
       codec == "H264"
-          ? "openh264enc gop-size=30 ! video/x-h264,profile=constrained-baseline ! "
+          ? "openh264enc gop-size=" + std::to_string(format.keyframeInterval) +
+            " ! video/x-h264,profile=constrained-baseline ! "
             "rtph264pay config-interval=-1 pt=102 ! "
             "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000 ! "
-          : "vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! "
+          : "vp8enc deadline=1 keyframe-max-dist=" + std::to_string(format.keyframeInterval) +
+            " ! rtpvp8pay pt=96 ! "
             "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! ";
   return "webrtcbin name=peer bundle-policy=max-bundle "
          "videotestsrc is-live=true pattern=ball ! video/x-raw,width=" +
@@ -214,8 +216,15 @@ void WebRtcPeer::onPadAdded(GstElement*, GstPad* pad, gpointer data) {
     GstElement* frames = gst_bin_get_by_name(GST_BIN(sink), "frames");
     GstPad* counted = gst_element_get_static_pad(frames, "sink");
     gst_pad_add_probe(counted, GST_PAD_PROBE_TYPE_BUFFER,
-                      [](GstPad*, GstPadProbeInfo*, gpointer peer) {
-                        ++static_cast<WebRtcPeer*>(peer)->frames_;
+                      [](GstPad*, GstPadProbeInfo* info, gpointer data) {
+                        auto* peer = static_cast<WebRtcPeer*>(data);
+                        const bool keyframe = !GST_BUFFER_FLAG_IS_SET(
+                            GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT);
+                        if (keyframe && peer->firstKeyframeNs_ == 0) {
+                          peer->firstKeyframeNs_ =
+                              std::chrono::steady_clock::now().time_since_epoch().count();
+                        }
+                        ++peer->frames_;
                         return GST_PAD_PROBE_OK;
                       },
                       self, nullptr);
@@ -230,6 +239,11 @@ bool WebRtcPeer::waitForFrames(uint64_t count, std::chrono::milliseconds timeout
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return frames_ >= count;
+}
+
+std::chrono::steady_clock::time_point WebRtcPeer::firstKeyframeAt() const {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::steady_clock::duration(firstKeyframeNs_.load()));
 }
 
 std::string WebRtcPeer::receivedCodec() const {

@@ -22,6 +22,7 @@ class WebRtcPeer {
     int height = 240;
     int fps = 15;
     bool decode = true;  // false: received frames are counted after depayloading only
+    int keyframeInterval = 30;  // frames between the keyframes the sender makes by itself
   };
   // `videoCodec`: "VP8" or "H264" (what the peer offers and sends).
   explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8")
@@ -39,6 +40,9 @@ class WebRtcPeer {
   // Waits until `count` video frames were decoded in all; false on timeout.
   bool waitForFrames(uint64_t count, std::chrono::milliseconds timeout) const;
   uint64_t framesDecoded() const { return frames_; }
+  // When the first keyframe arrived (decoding peers: the first decoded frame); the epoch
+  // while none has.
+  std::chrono::steady_clock::time_point firstKeyframeAt() const;
   // The encoding of the video the peer receives ("VP8", "H264"), "" before any.
   std::string receivedCodec() const;
 
@@ -54,6 +58,7 @@ class WebRtcPeer {
   std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
   Video video_;
   std::atomic<uint64_t> frames_{0};
+  std::atomic<int64_t> firstKeyframeNs_{0};  // steady_clock, 0 = none yet
   mutable std::string receivedCodec_;
   mutable std::atomic<bool> codecKnown_{false};
 };

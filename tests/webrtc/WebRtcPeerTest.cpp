@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <vector>
 
@@ -77,6 +78,30 @@ TEST_F(WebRtcPeerTest, PresenterReachesEveryViewerAndOneLeavingDisturbsNobody) {
     EXPECT_TRUE(viewers[i]->waitForFrames(before + 20, 10s)) << "viewer " << i << " stopped";
   }
   EXPECT_FALSE(presenterEndpoint->isMediaTranscoding(kc::MediaType::VIDEO));
+}
+
+// The presenter makes keyframes only when asked: a viewer that joins later decodes only
+// because its keyframe request (PLI) travels through the server to the presenter.
+TEST_F(WebRtcPeerTest, ViewerJoiningLateDecodesThanksToItsKeyframeRequest) {
+  WebRtcPeer::Video rareKeyframes;
+  rareKeyframes.keyframeInterval = 100000;
+  auto presenterEndpoint = endpoint();
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly, "VP8", rareKeyframes);
+  presenter.offerTo(presenterEndpoint);
+  auto first = endpoint();
+  presenterEndpoint->connect(first);
+  WebRtcPeer firstViewer(WebRtcPeer::Direction::kRecvOnly);
+  firstViewer.offerTo(first);
+  ASSERT_TRUE(firstViewer.waitForFrames(30, 15s)) << firstViewer.framesDecoded();
+  auto late = endpoint();
+  presenterEndpoint->connect(late);
+  WebRtcPeer lateViewer(WebRtcPeer::Direction::kRecvOnly);
+  const auto joined = std::chrono::steady_clock::now();
+  lateViewer.offerTo(late);
+  ASSERT_TRUE(lateViewer.waitForFrames(10, 10s)) << lateViewer.framesDecoded();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      lateViewer.firstKeyframeAt() - joined);
+  std::cout << "late viewer's first decoded frame " << ms.count() << " ms after it offered\n";
 }
 
 TEST_F(WebRtcPeerTest, PeerAnswersTheEndpointsOffer) {
