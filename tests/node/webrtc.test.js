@@ -105,6 +105,9 @@ describe('WebRtcEndpoint with headless chromium', () => {
       if (!(inbound && outbound)) await sleep(100);
     }
     assert.ok(inbound && outbound, `W3C inbound/outbound stats: ${JSON.stringify(stats)}`);
+    const pairStats = stats.find((s) => s.type === 'candidatepair');
+    assert.ok(pairStats && pairStats.state === 'succeeded' && pairStats.nominated &&
+      pairStats.localCandidateId && pairStats.remoteCandidateId && pairStats.transportId, JSON.stringify(stats));
     // Audio and video reports are told apart by SSRC (webrtcbin 1.22 mislabels BUNDLE sources).
     const audio = Object.values(await webRtc.getStats('AUDIO'));
     const rtpSsrcs = (list) => list.filter((s) => s.type === 'inboundrtp' || s.type === 'outboundrtp').map((s) => s.ssrc);

@@ -133,6 +133,63 @@ gboolean collectRtp(GQuark, const GValue* value, gpointer data) {
   return TRUE;
 }
 
+// webrtcbin's candidate-pair report (the pair in use) as Kurento's candidatepair stats; its
+// transport is the transport report that names it as selected.
+struct PairContext {
+  std::map<std::string, std::shared_ptr<Stats>>* out;
+  int64_t timestampMillis;
+  bool connected;
+  bool nominated;
+  std::map<std::string, std::string> transportOfPair;
+};
+
+gboolean collectTransport(GQuark, const GValue* value, gpointer data) {
+  auto* context = static_cast<PairContext*>(data);
+  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
+    return TRUE;
+  }
+  const GstStructure* report = gst_value_get_structure(value);
+  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
+  const gchar* pair = gst_structure_get_string(report, "selected-candidate-pair-id");
+  const gchar* id = gst_structure_get_string(report, "id");
+  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
+      type == GST_WEBRTC_STATS_TRANSPORT && pair != nullptr && id != nullptr) {
+    context->transportOfPair[pair] = id;
+  }
+  return TRUE;
+}
+
+gboolean collectPair(GQuark, const GValue* value, gpointer data) {
+  auto* context = static_cast<PairContext*>(data);
+  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
+    return TRUE;
+  }
+  const GstStructure* report = gst_value_get_structure(value);
+  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
+  const gchar* id = gst_structure_get_string(report, "id");
+  if (!gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) ||
+      type != GST_WEBRTC_STATS_CANDIDATE_PAIR || id == nullptr) {
+    return TRUE;
+  }
+  auto pair = std::make_shared<RTCIceCandidatePairStats>();
+  pair->id = id;
+  pair->type = StatsType::candidatepair;
+  pair->timestampMillis = context->timestampMillis;
+  const gchar* local = gst_structure_get_string(report, "local-candidate-id");
+  const gchar* remote = gst_structure_get_string(report, "remote-candidate-id");
+  pair->localCandidateId = local != nullptr ? local : "";
+  pair->remoteCandidateId = remote != nullptr ? remote : "";
+  auto transport = context->transportOfPair.find(id);
+  pair->transportId = transport != context->transportOfPair.end() ? transport->second : "";
+  pair->state = context->connected ? RTCStatsIceCandidatePairState::succeeded
+                                   : RTCStatsIceCandidatePairState::inprogress;
+  pair->nominated = context->nominated;
+  pair->writable = context->connected;
+  pair->readable = context->connected;
+  (*context->out)[pair->id] = pair;
+  return TRUE;
+}
+
 }  // namespace
 
 std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
@@ -152,6 +209,15 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     gst_structure_foreach(reports, &collectCodec, &context);
     gst_structure_foreach(reports, &collectRemote, &context);
     gst_structure_foreach(reports, &collectRtp, &context);
+    PairContext pairs{&result, endpoint->timestampMillis, false, false, {}};
+    {
+      std::lock_guard<std::recursive_mutex> lock(mutex_);
+      pairs.connected =
+          iceState_ == IceComponentState::CONNECTED || iceState_ == IceComponentState::READY;
+      pairs.nominated = !selectedPairs_.empty();
+    }
+    gst_structure_foreach(reports, &collectTransport, &pairs);
+    gst_structure_foreach(reports, &collectPair, &pairs);
     gst_structure_free(reports);
   } else {
     GST_WARNING("%s: webrtcbin gave no statistics", id().c_str());
