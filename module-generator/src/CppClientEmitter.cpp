@@ -3,8 +3,9 @@
 
 #include "CppNames.hpp"
 #include "FileWriter.hpp"
+#include "IdlValidator.hpp"
+#include "TypeMapper.hpp"
 
-#include <cctype>
 #include <filesystem>
 
 namespace kmsidl {
@@ -60,42 +61,17 @@ std::string methodName(const std::string& name) {
   return kRemoteObjectMembers.count(result) != 0 ? result + "_" : result;
 }
 
-std::string accessorName(const char* prefix, const std::string& property) {
-  std::string name = property;
-  if (!name.empty()) {
-    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
-  }
-  return methodName(prefix + name);
-}
+std::string getterMethod(const std::string& property) { return methodName(getterName(property)); }
+
+std::string setterMethod(const std::string& property) { return methodName(setterName(property)); }
 
 std::string clientType(const ClientContext& context, const TypeRef& type) {
-  switch (type.kind) {
-    case TypeKind::kString:
-      return "std::string";
-    case TypeKind::kBoolean:
-      return "bool";
-    case TypeKind::kInt:
-      return "int32_t";
-    case TypeKind::kInt64:
-      return "int64_t";
-    case TypeKind::kDouble:
-      return "double";
-    case TypeKind::kEnum:
-      return scoped(context, *type.complexType->module, type.complexType->name);
-    case TypeKind::kRegister:
-      return "std::shared_ptr<" +
-             scoped(context, *type.complexType->module, type.complexType->name) + ">";
-    case TypeKind::kRemoteClass:
-      return "std::shared_ptr<" +
-             scoped(context, *type.remoteClass->module, type.remoteClass->name) + ">";
-    case TypeKind::kArray:
-      return "std::vector<" + clientType(context, *type.element) + ">";
-    case TypeKind::kMap:
-      return "std::map<std::string, " + clientType(context, *type.element) + ">";
-    case TypeKind::kInvalid:
-      break;
-  }
-  return "void /* unresolved type " + type.text + " */";
+  return spellType(type, {[&](const ComplexType& complexType) {
+                            return scoped(context, *complexType.module, complexType.name);
+                          },
+                          [&](const RemoteClass& remoteClass) {
+                            return scoped(context, *remoteClass.module, remoteClass.name);
+                          }});
 }
 
 std::string clientParamType(const ClientContext& context, const Param& param) {

@@ -40,8 +40,9 @@ std::string eventStructName(const Event& event);
 std::string scopedEvent(const ClientContext& context, const Event& event);
 // A method name that hides no member of kms::client::RemoteObject.
 std::string methodName(const std::string& name);
-// "getName" / "setName" for property "name".
-std::string accessorName(const char* prefix, const std::string& property);
+// "getName" / "setName" for property "name" (the IDL's accessor names, see IdlValidator).
+std::string getterMethod(const std::string& property);
+std::string setterMethod(const std::string& property);
 
 // The C++ type of an IDL type on the client side (see the design document).
 std::string clientType(const ClientContext& context, const TypeRef& type);

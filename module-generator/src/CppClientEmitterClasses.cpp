@@ -57,10 +57,10 @@ std::string classDeclaration(const ClientContext& context, const RemoteClass& re
     out += "\n";
   }
   for (const auto& property : remoteClass.properties) {
-    out += "  " + clientType(context, property.type) + " " + accessorName("get", property.name) +
+    out += "  " + clientType(context, property.type) + " " + getterMethod(property.name) +
            "();\n";
     if (hasSetter(property)) {
-      out += "  void " + accessorName("set", property.name) + "(const " +
+      out += "  void " + setterMethod(property.name) + "(const " +
              clientType(context, property.type) + "& value);\n";
     }
   }
@@ -140,11 +140,11 @@ std::string classMemberDefinitions(const ClientContext& context, const RemoteCla
   }
   for (const auto& property : remoteClass.properties) {
     const std::string type = clientType(context, property.type);
-    const std::string getter = accessorName("get", property.name);
+    const std::string getter = getterMethod(property.name);
     out += type + " " + name + "::" + getter + "() {\n" +
            invokeBody(context, getterName(property.name), "", &property.type) + "}\n\n";
     if (hasSetter(property)) {
-      out += "void " + name + "::" + accessorName("set", property.name) + "(const " + type +
+      out += "void " + name + "::" + setterMethod(property.name) + "(const " + type +
              "& value) {\n" +
              invokeBody(context, setterName(property.name),
                         "  params_.set(" + stringLiteral(property.name) + ", value);\n", nullptr) +

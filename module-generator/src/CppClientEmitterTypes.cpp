@@ -3,6 +3,7 @@
 // each with JSON conversion.
 #include "CppClientEmitter.hpp"
 
+#include "CppEmitter.hpp"
 #include "CppNames.hpp"
 
 namespace kmsidl {
@@ -137,25 +138,12 @@ std::string registerDefinitions(const ClientContext& context, const ComplexType&
   const std::string parent =
       type.parent != nullptr ? scoped(context, *type.parent->module, type.parent->name) : "";
   out += readFieldsDefinition(context, name, parent, type.properties);
-  out += "void " + name +
-         "::writeFields([[maybe_unused]] kms::client::Json& out,\n"
-         "    [[maybe_unused]] kms::client::JsonAllocator& allocator) const {\n";
-  if (!parent.empty()) {
-    out += "  " + parent + "::writeFields(out, allocator);\n";
-  }
+  std::vector<std::pair<std::string, std::string>> members;
   for (const auto& property : type.properties) {
-    out += "  kms::client::addMember(out, allocator, " + stringLiteral(property.name) + ", this->" +
-           context.identifier(property.name) + ");\n";
+    members.emplace_back(property.name, context.identifier(property.name));
   }
-  out += "}\n\nvoid " + name +
-         "::toJson(kms::client::Json& out, kms::client::JsonAllocator& allocator) const {\n"
-         "  out.SetObject();\n  writeFields(out, allocator);\n"
-         "  kms::client::addMember(out, allocator, \"__module__\", std::string(" +
-         stringLiteral(context.module.qualifiedPrefix()) +
-         "));\n"
-         "  kms::client::addMember(out, allocator, \"__type__\", std::string(" +
-         stringLiteral(name) + "));\n}\n\n";
-  return out;
+  return out +
+         emit::registerWriters("kms::client", name, parent, members, context.module.qualifiedPrefix());
 }
 
 std::string eventDefinitions(const ClientContext& context, const Event& event) {

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kmsidl {
@@ -55,6 +56,14 @@ std::string argumentName(const Param& param);
 
 // The Impl/Base class chain qualified name list ("kurento.MediaElement", ...), nearest first.
 std::vector<std::string> qualifiedAncestors(const RemoteClass& remoteClass);
+
+// writeFields() and toJson() of a generated REGISTER struct `name`, for the runtime namespace
+// `runtime` ("kms" on the server, "kms::client" in clients): parent's fields first, then each
+// (JSON key, C++ member) of `members`, then "__module__" (`modulePrefix`) and "__type__".
+std::string registerWriters(const std::string& runtime, const std::string& name,
+                            const std::string& parent,
+                            const std::vector<std::pair<std::string, std::string>>& members,
+                            const std::string& modulePrefix);
 
 // A C++ identifier derived from the module name (for <m>ModuleInit).
 std::string moduleIdentifier(const Module& module);

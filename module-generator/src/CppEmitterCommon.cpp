@@ -123,5 +123,28 @@ std::string moduleIdentifier(const Module& module) {
   return name;
 }
 
+std::string registerWriters(const std::string& runtime, const std::string& name,
+                            const std::string& parent,
+                            const std::vector<std::pair<std::string, std::string>>& members,
+                            const std::string& modulePrefix) {
+  std::string out = "void " + name + "::writeFields([[maybe_unused]] " + runtime +
+                    "::Json& out,\n    [[maybe_unused]] " + runtime +
+                    "::JsonAllocator& allocator) const {\n";
+  if (!parent.empty()) {
+    out += "  " + parent + "::writeFields(out, allocator);\n";
+  }
+  for (const auto& [key, member] : members) {
+    out += "  " + runtime + "::addMember(out, allocator, " + stringLiteral(key) + ", this->" +
+           member + ");\n";
+  }
+  return out + "}\n\nvoid " + name + "::toJson(" + runtime + "::Json& out, " + runtime +
+         "::JsonAllocator& allocator) const {\n"
+         "  out.SetObject();\n  writeFields(out, allocator);\n"
+         "  " + runtime + "::addMember(out, allocator, \"__module__\", std::string(" +
+         stringLiteral(modulePrefix) + "));\n"
+         "  " + runtime + "::addMember(out, allocator, \"__type__\", std::string(" +
+         stringLiteral(name) + "));\n}\n\n";
+}
+
 }  // namespace emit
 }  // namespace kmsidl

@@ -237,25 +237,12 @@ std::string registerDefinitions(const EmitContext& context, const ComplexType& t
   if (!type.properties.empty()) {
     out += "  const std::string field = what + \" field\";\n" + readFieldStatements(context, type);
   }
-  out += "}\n\nvoid " + name +
-         "::writeFields([[maybe_unused]] kms::Json& out,\n"
-         "    [[maybe_unused]] kms::JsonAllocator& allocator) const {\n";
-  if (!parent.empty()) {
-    out += "  " + parent + "::writeFields(out, allocator);\n";
-  }
+  out += "}\n\n";
+  std::vector<std::pair<std::string, std::string>> members;
   for (const auto& property : type.properties) {
-    out += "  kms::addMember(out, allocator, " + stringLiteral(property.name) + ", this->" +
-           context.identifier(property.name) + ");\n";
+    members.emplace_back(property.name, context.identifier(property.name));
   }
-  out += "}\n\nvoid " + name +
-         "::toJson(kms::Json& out, kms::JsonAllocator& allocator) const {\n"
-         "  out.SetObject();\n  writeFields(out, allocator);\n"
-         "  kms::addMember(out, allocator, \"__module__\", std::string(" +
-         stringLiteral(context.module.qualifiedPrefix()) +
-         "));\n"
-         "  kms::addMember(out, allocator, \"__type__\", std::string(" +
-         stringLiteral(name) + "));\n}\n\n";
-  return out;
+  return out + registerWriters("kms", name, parent, members, context.module.qualifiedPrefix());
 }
 
 std::string eventDefinition(const EmitContext& context, const Event& event) {

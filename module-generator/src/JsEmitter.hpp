@@ -30,9 +30,6 @@ std::string quote(const std::string& text);
 // A safe local identifier for an IDL name (reserved words get a leading underscore).
 std::string identifier(const std::string& name);
 
-// "name" -> "Name" (for getName/setName).
-std::string capitalized(const std::string& name);
-
 // True for core, elements and filters (published as kurento-client-<name>).
 bool isKurentoModule(const Module& module);
 

@@ -1,6 +1,8 @@
 // One remote class -> lib/<Class>.js or lib/abstracts/<Class>.js (see JsEmitter.hpp).
 #include "JsEmitter.hpp"
 
+#include "IdlValidator.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <string>
@@ -148,15 +150,14 @@ std::string accessors(const RemoteClass& remoteClass) {
     if (property.name == "id") {
       continue;  // the object id is the client-side `id` property set by the root class
     }
-    const std::string suffix = jsemit::capitalized(property.name);
-    out += invokeFunction(prototypeMember(remoteClass, "get" + suffix), "get" + suffix, {},
-                          &property.type);
+    const std::string getter = getterName(property.name);
+    const std::string setter = setterName(property.name);
+    out += invokeFunction(prototypeMember(remoteClass, getter), getter, {}, &property.type);
     if (!property.readOnly && !property.isFinal) {
       Param value;
       value.name = property.name;
       value.type = property.type;
-      out += invokeFunction(prototypeMember(remoteClass, "set" + suffix), "set" + suffix, {value},
-                            nullptr);
+      out += invokeFunction(prototypeMember(remoteClass, setter), setter, {value}, nullptr);
     }
   }
   return out;

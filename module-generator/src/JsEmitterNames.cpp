@@ -1,7 +1,6 @@
 // Names and references shared by the JS emitters (see JsEmitter.hpp).
 #include "JsEmitter.hpp"
 
-#include <cctype>
 #include <set>
 
 namespace kmsidl {
@@ -49,14 +48,6 @@ std::string quote(const std::string& text) {
 
 std::string identifier(const std::string& name) {
   return reservedWords().count(name) != 0 ? "_" + name : name;
-}
-
-std::string capitalized(const std::string& name) {
-  std::string out = name;
-  if (!out.empty()) {
-    out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  }
-  return out;
 }
 
 bool isKurentoModule(const Module& module) {

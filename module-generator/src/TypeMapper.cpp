@@ -45,7 +45,7 @@ std::string baseClassName(const EmitContext& context, const RemoteClass& remoteC
   return scopedName(context, *remoteClass.module, remoteClass.name + "Base");
 }
 
-std::string cppType(const EmitContext& context, const TypeRef& type) {
+std::string spellType(const TypeRef& type, const TypeSpelling& spelling) {
   switch (type.kind) {
     case TypeKind::kString:
       return "std::string";
@@ -58,20 +58,28 @@ std::string cppType(const EmitContext& context, const TypeRef& type) {
     case TypeKind::kDouble:
       return "double";
     case TypeKind::kEnum:
-      return scopedName(context, *type.complexType->module, type.complexType->name);
+      return spelling.complexType(*type.complexType);
     case TypeKind::kRegister:
-      return "std::shared_ptr<" +
-             scopedName(context, *type.complexType->module, type.complexType->name) + ">";
+      return "std::shared_ptr<" + spelling.complexType(*type.complexType) + ">";
     case TypeKind::kRemoteClass:
-      return "std::shared_ptr<" + implName(context, *type.remoteClass) + ">";
+      return "std::shared_ptr<" + spelling.remoteClass(*type.remoteClass) + ">";
     case TypeKind::kArray:
-      return "std::vector<" + cppType(context, *type.element) + ">";
+      return "std::vector<" + spellType(*type.element, spelling) + ">";
     case TypeKind::kMap:
-      return "std::map<std::string, " + cppType(context, *type.element) + ">";
+      return "std::map<std::string, " + spellType(*type.element, spelling) + ">";
     case TypeKind::kInvalid:
       break;
   }
   return "void /* unresolved type " + type.text + " */";
+}
+
+std::string cppType(const EmitContext& context, const TypeRef& type) {
+  return spellType(type, {[&](const ComplexType& complexType) {
+                            return scopedName(context, *complexType.module, complexType.name);
+                          },
+                          [&](const RemoteClass& remoteClass) {
+                            return implName(context, remoteClass);
+                          }});
 }
 
 std::string paramValueType(const EmitContext& context, const Param& param) {

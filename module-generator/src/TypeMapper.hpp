@@ -4,6 +4,7 @@
 #include "CppNames.hpp"
 #include "Idl.hpp"
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ std::string scopedName(const EmitContext& context, const Module& owner, const st
 std::string implName(const EmitContext& context, const RemoteClass& remoteClass);
 // "MediaElementBase".
 std::string baseClassName(const EmitContext& context, const RemoteClass& remoteClass);
+
+// How generated code names the declared types an IDL type refers to; everything else of the
+// mapping (scalars, vectors, maps, shared_ptr around REGISTER types and remote classes) is the
+// same for the server's code and the client's.
+struct TypeSpelling {
+  std::function<std::string(const ComplexType&)> complexType;
+  std::function<std::string(const RemoteClass&)> remoteClass;
+};
+std::string spellType(const TypeRef& type, const TypeSpelling& spelling);
 
 // The C++ value type of an IDL type (see docs/design/generated-code.md).
 std::string cppType(const EmitContext& context, const TypeRef& type);
