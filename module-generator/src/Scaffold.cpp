@@ -37,6 +37,8 @@ Words wordsFor(const ScaffoldOptions& options) {
     { "name": "elements", "version": "^7.0.0" },
     { "name": "filters", "version": "^7.0.0" })";
   return Words{{
+      {"@settings@", templates::kSettingsCpp},  // first: they hold @Class@ and @module@
+      {"@accessors@", templates::kAccessorsCpp},
       {"@Class@", options.className},
       {"@module@", options.moduleName},
       {"@base@", cv ? "OpenCVFilter" : "Filter"},

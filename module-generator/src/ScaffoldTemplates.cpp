@@ -137,6 +137,31 @@ class @Class@Impl : public @Class@Base {
 }  // namespace @module@
 )";
 
+const char* const kSettingsCpp = R"(namespace {
+// reportInterval from <modules-config-path>/@module@/@Class@.conf.ini, 30 when absent.
+int32_t configuredInterval(kms::ServerContext& context) {
+  return static_cast<int32_t>(
+      context.classConfig("@module@.@Class@").getInt("reportInterval", 30, 1, 1000000));
+}
+}  // namespace
+
+// Called once when the server loads the module: a wrong setting stops the server at start-up
+// with the file, the key and the reason.
+void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(context); })";
+
+const char* const kAccessorsCpp = R"(int32_t @Class@Impl::getReportInterval() { return reportInterval_; }
+
+void @Class@Impl::setReportInterval(const int32_t& reportInterval) {
+  if (reportInterval < 1) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                "reportInterval must be at least 1, not " +
+                                    std::to_string(reportInterval));
+  }
+  reportInterval_ = reportInterval;
+}
+
+int64_t @Class@Impl::resetCounter() { return frames_.exchange(0); })";
+
 const char* const kImplCpp = R"(#include "@Class@Impl.hpp"
 
 #include "MediaPipelineImpl.hpp"
@@ -147,17 +172,7 @@ const char* const kImplCpp = R"(#include "@Class@Impl.hpp"
 
 namespace @module@ {
 
-namespace {
-// reportInterval from <modules-config-path>/@module@/@Class@.conf.ini, 30 when absent.
-int32_t configuredInterval(kms::ServerContext& context) {
-  return static_cast<int32_t>(
-      context.classConfig("@module@.@Class@").getInt("reportInterval", 30, 1, 1000000));
-}
-}  // namespace
-
-// Called once when the server loads the module: a wrong setting stops the server at start-up
-// with the file, the key and the reason.
-void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(context); }
+@settings@
 
 @Class@Impl::@Class@Impl(const std::shared_ptr<kurento::MediaPipelineImpl>& mediaPipeline)
     : @Class@Base(mediaPipeline, "@module@"),
@@ -175,18 +190,7 @@ void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(contex
   setInput(kurento::MediaType::AUDIO, outputSinkPad(kurento::MediaType::AUDIO));
 }
 
-int32_t @Class@Impl::getReportInterval() { return reportInterval_; }
-
-void @Class@Impl::setReportInterval(const int32_t& reportInterval) {
-  if (reportInterval < 1) {
-    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
-                                "reportInterval must be at least 1, not " +
-                                    std::to_string(reportInterval));
-  }
-  reportInterval_ = reportInterval;
-}
-
-int64_t @Class@Impl::resetCounter() { return frames_.exchange(0); }
+@accessors@
 
 GstPadProbeReturn @Class@Impl::onBuffer(GstPad*, GstPadProbeInfo*, gpointer data) {
   auto* self = static_cast<@Class@Impl*>(data);
@@ -244,34 +248,13 @@ const char* const kOpenCvImplCpp = R"(#include "@Class@Impl.hpp"
 
 namespace @module@ {
 
-namespace {
-// reportInterval from <modules-config-path>/@module@/@Class@.conf.ini, 30 when absent.
-int32_t configuredInterval(kms::ServerContext& context) {
-  return static_cast<int32_t>(
-      context.classConfig("@module@.@Class@").getInt("reportInterval", 30, 1, 1000000));
-}
-}  // namespace
-
-// Called once when the server loads the module: a wrong setting stops the server at start-up
-// with the file, the key and the reason.
-void @module@ModuleInit(kms::ServerContext& context) { configuredInterval(context); }
+@settings@
 
 @Class@Impl::@Class@Impl(const std::shared_ptr<kurento::MediaPipelineImpl>& mediaPipeline)
     : @Class@Base(mediaPipeline, "@module@"),
       reportInterval_(configuredInterval(kms::serverContext())) {}
 
-int32_t @Class@Impl::getReportInterval() { return reportInterval_; }
-
-void @Class@Impl::setReportInterval(const int32_t& reportInterval) {
-  if (reportInterval < 1) {
-    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
-                                "reportInterval must be at least 1, not " +
-                                    std::to_string(reportInterval));
-  }
-  reportInterval_ = reportInterval;
-}
-
-int64_t @Class@Impl::resetCounter() { return frames_.exchange(0); }
+@accessors@
 
 void @Class@Impl::process(cv::Mat& frame) {
   const double brightness = cv::mean(frame)[0];  // blue channel mean, 0-255, before drawing

@@ -1,5 +1,6 @@
-// The text of the files `--scaffold` writes; @Class@, @module@, @MODULE@ and the @if...@
-// blocks are filled in by Scaffold.cpp.
+// The text of the files `--scaffold` writes; Scaffold.cpp fills in @Class@, @module@ and the
+// other @words@, and puts kSettingsCpp and kAccessorsCpp (shared by both Impl variants) where
+// @settings@ and @accessors@ stand.
 #pragma once
 
 namespace kmsidl::templates {
@@ -7,6 +8,8 @@ namespace kmsidl::templates {
 extern const char* const kCMakeLists;
 extern const char* const kKmd;
 extern const char* const kImplHpp;
+extern const char* const kSettingsCpp;
+extern const char* const kAccessorsCpp;
 extern const char* const kImplCpp;
 extern const char* const kOpenCvImplHpp;
 extern const char* const kOpenCvImplCpp;

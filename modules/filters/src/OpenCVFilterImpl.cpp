@@ -3,8 +3,6 @@
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
-#include <gst/video/video.h>
-
 #include <exception>
 
 namespace kurento {
@@ -48,8 +46,10 @@ OpenCVFilterImpl::OpenCVFilterImpl(const std::shared_ptr<MediaObjectImpl>& paren
                                 "cannot link the OpenCV filter's video converters");
   }
   auto bgrOut = kms::GRef<GstPad>::adopt(gst_element_get_static_pad(bgr, "src"));
-  gst_pad_add_probe(bgrOut.get(), GST_PAD_PROBE_TYPE_BUFFER, &OpenCVFilterImpl::onFrame, this,
-                    nullptr);
+  gst_pad_add_probe(bgrOut.get(),
+                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                 GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                    &OpenCVFilterImpl::onFrame, this, nullptr);
   auto i420Out = kms::GRef<GstPad>::adopt(gst_element_get_static_pad(i420, "src"));
   if (gst_pad_link(i420Out.get(), outputSinkPad(MediaType::VIDEO)) != GST_PAD_LINK_OK) {
     throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
@@ -76,17 +76,23 @@ void OpenCVFilterImpl::onDecodedPad(GstPad* pad) {
   }
 }
 
-GstPadProbeReturn OpenCVFilterImpl::onFrame(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+// The frame format is read from the CAPS event once, not from the pad for every frame; both
+// arrive in the same streaming thread.
+GstPadProbeReturn OpenCVFilterImpl::onFrame(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* self = static_cast<OpenCVFilterImpl*>(data);
-  GstVideoInfo video;
-  GstCaps* caps = gst_pad_get_current_caps(pad);
-  const bool known = caps != nullptr && gst_video_info_from_caps(&video, caps);
-  if (caps != nullptr) {
-    gst_caps_unref(caps);
-  }
-  if (!known) {
+  if ((GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) != 0) {
+    GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+    if (GST_EVENT_TYPE(event) == GST_EVENT_CAPS) {
+      GstCaps* caps = nullptr;
+      gst_event_parse_caps(event, &caps);
+      self->videoKnown_ = gst_video_info_from_caps(&self->video_, caps);
+    }
     return GST_PAD_PROBE_OK;
   }
+  if (!self->videoKnown_) {
+    return GST_PAD_PROBE_OK;
+  }
+  GstVideoInfo& video = self->video_;
   GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
   GST_PAD_PROBE_INFO_DATA(info) = buffer;
   GstVideoFrame frame;

@@ -5,6 +5,7 @@
 
 #include "OpenCVFilterBase.hpp"
 
+#include <gst/video/video.h>
 #include <opencv2/core.hpp>
 
 #include <atomic>
@@ -31,6 +32,8 @@ class OpenCVFilterImpl : public OpenCVFilterBase {
   void onDecodedPad(GstPad* pad);
 
   GstElement* convertIn_ = nullptr;  // owned by bin()
+  GstVideoInfo video_{};             // of the BGR frames; set on their caps (streaming thread)
+  bool videoKnown_ = false;
   std::atomic<uint64_t> processedFrames_{0};
   std::atomic<bool> failureLogged_{false};
 };

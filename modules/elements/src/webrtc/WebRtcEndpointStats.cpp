@@ -9,6 +9,8 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace kurento {
 
@@ -44,150 +46,128 @@ MediaType mediaNamed(const char* name) {
                                                                  : MediaType::VIDEO;
 }
 
-struct StatsContext {
-  std::map<std::string, std::shared_ptr<Stats>>* out;
-  std::optional<MediaType> mediaType;
-  int64_t timestampMillis;
-  std::map<int64_t, double> roundTripBySsrc;  // from remote-inbound-rtp
-  std::map<int64_t, MediaType> kindBySsrc;    // from codec reports and the remote SDP
-};
+// webrtcbin's reply, its reports grouped by type (they refer to each other by SSRC and id).
+using Reports = std::map<GstWebRTCStatsType, std::vector<const GstStructure*>>;
+
+Reports reportsByType(const GstStructure* reply) {
+  Reports reports;
+  for (int i = 0; i < gst_structure_n_fields(reply); ++i) {
+    const GValue* value = gst_structure_get_value(reply, gst_structure_nth_field_name(reply, i));
+    GstWebRTCStatsType type = GST_WEBRTC_STATS_PEER_CONNECTION;
+    if (GST_VALUE_HOLDS_STRUCTURE(value) &&
+        gst_structure_get(gst_value_get_structure(value), "type", GST_TYPE_WEBRTC_STATS_TYPE,
+                          &type, nullptr)) {
+      reports[type].push_back(gst_value_get_structure(value));
+    }
+  }
+  return reports;
+}
+
+const std::vector<const GstStructure*>& ofType(const Reports& reports, GstWebRTCStatsType type) {
+  static const std::vector<const GstStructure*> kNone;
+  auto found = reports.find(type);
+  return found != reports.end() ? found->second : kNone;
+}
+
+std::string stringField(const GstStructure* report, const char* name) {
+  const gchar* value = gst_structure_get_string(report, name);
+  return value != nullptr ? value : "";
+}
 
 // webrtcbin 1.22 labels every source of the BUNDLE session with the kind of the last pad it
 // looked at, so the media of an SSRC comes from the codec reports (our pads' caps) and the
-// remote description's a=ssrc lines; the report's own "kind" is the last resort.
-MediaType kindOf(const StatsContext& context, const GstStructure* report) {
-  auto known = context.kindBySsrc.find(integerField(report, "ssrc"));
-  return known != context.kindBySsrc.end() ? known->second
-                                           : mediaNamed(gst_structure_get_string(report, "kind"));
+// remote description's a=ssrc lines; a report's own "kind" is the last resort.
+std::map<int64_t, MediaType> kindBySsrc(const Reports& reports,
+                                        const std::map<uint32_t, std::string>& remoteMedia) {
+  std::map<int64_t, MediaType> kinds;
+  for (const auto& [ssrc, media] : remoteMedia) {
+    kinds[ssrc] = mediaNamed(media.c_str());
+  }
+  for (const GstStructure* codec : ofType(reports, GST_WEBRTC_STATS_CODEC)) {
+    const gchar* mime = gst_structure_get_string(codec, "mime-type");
+    if (mime != nullptr && integerField(codec, "ssrc") != 0) {
+      kinds[integerField(codec, "ssrc")] = mediaNamed(mime);
+    }
+  }
+  return kinds;
 }
 
-gboolean collectCodec(GQuark, const GValue* value, gpointer data) {
-  auto* context = static_cast<StatsContext*>(data);
-  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
-    return TRUE;
+// inbound-rtp and outbound-rtp reports in Kurento's stats types (W3C field meanings); the RTT
+// of an outbound stream comes from the remote-inbound-rtp report of its SSRC.
+std::vector<std::shared_ptr<RTCRTPStreamStats>> rtpStats(
+    const Reports& reports, const std::map<int64_t, MediaType>& kinds,
+    const std::optional<MediaType>& mediaType) {
+  std::map<int64_t, double> roundTripBySsrc;
+  for (const GstStructure* remote : ofType(reports, GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)) {
+    roundTripBySsrc[integerField(remote, "ssrc")] = doubleField(remote, "round-trip-time");
   }
-  const GstStructure* report = gst_value_get_structure(value);
-  GstWebRTCStatsType type = GST_WEBRTC_STATS_PEER_CONNECTION;
-  const gchar* mime = gst_structure_get_string(report, "mime-type");
-  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
-      type == GST_WEBRTC_STATS_CODEC && mime != nullptr && integerField(report, "ssrc") != 0) {
-    context->kindBySsrc[integerField(report, "ssrc")] = mediaNamed(mime);
+  std::vector<std::shared_ptr<RTCRTPStreamStats>> result;
+  for (GstWebRTCStatsType type : {GST_WEBRTC_STATS_INBOUND_RTP, GST_WEBRTC_STATS_OUTBOUND_RTP}) {
+    for (const GstStructure* report : ofType(reports, type)) {
+      const int64_t ssrc = integerField(report, "ssrc");
+      auto known = kinds.find(ssrc);
+      const MediaType kind = known != kinds.end()
+                                 ? known->second
+                                 : mediaNamed(gst_structure_get_string(report, "kind"));
+      if (mediaType && *mediaType != kind) {
+        continue;
+      }
+      std::shared_ptr<RTCRTPStreamStats> stats;
+      if (type == GST_WEBRTC_STATS_INBOUND_RTP) {
+        auto inbound = std::make_shared<RTCInboundRTPStreamStats>();
+        inbound->type = StatsType::inboundrtp;
+        inbound->packetsReceived = integerField(report, "packets-received");
+        inbound->bytesReceived = integerField(report, "bytes-received");
+        inbound->jitter = doubleField(report, "jitter");
+        inbound->packetsLost = integerField(report, "packets-lost");
+        stats = inbound;
+      } else {
+        auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
+        outbound->type = StatsType::outboundrtp;
+        outbound->packetsSent = integerField(report, "packets-sent");
+        outbound->bytesSent = integerField(report, "bytes-sent");
+        auto rtt = roundTripBySsrc.find(ssrc);
+        outbound->roundTripTime = rtt != roundTripBySsrc.end() ? rtt->second : 0.0;
+        stats = outbound;
+      }
+      const std::string id = stringField(report, "id");
+      stats->id = !id.empty() ? id : std::to_string(ssrc);
+      stats->ssrc = std::to_string(ssrc);
+      stats->firCount = integerField(report, "fir-count");
+      stats->pliCount = integerField(report, "pli-count");
+      stats->nackCount = integerField(report, "nack-count");
+      result.push_back(stats);
+    }
   }
-  return TRUE;
+  return result;
 }
 
-gboolean collectRemote(GQuark, const GValue* value, gpointer data) {
-  auto* context = static_cast<StatsContext*>(data);
-  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
-    return TRUE;
-  }
-  const GstStructure* report = gst_value_get_structure(value);
-  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
-  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
-      type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP) {
-    context->roundTripBySsrc[integerField(report, "ssrc")] = doubleField(report, "round-trip-time");
-  }
-  return TRUE;
-}
-
-// inbound-rtp and outbound-rtp reports in Kurento's stats types (W3C field meanings).
-gboolean collectRtp(GQuark, const GValue* value, gpointer data) {
-  auto* context = static_cast<StatsContext*>(data);
-  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
-    return TRUE;
-  }
-  const GstStructure* report = gst_value_get_structure(value);
-  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
-  gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr);
-  if ((type != GST_WEBRTC_STATS_INBOUND_RTP && type != GST_WEBRTC_STATS_OUTBOUND_RTP) ||
-      (context->mediaType && *context->mediaType != kindOf(*context, report))) {
-    return TRUE;
-  }
-  const gchar* id = gst_structure_get_string(report, "id");
-  const int64_t ssrc = integerField(report, "ssrc");
-  std::shared_ptr<RTCRTPStreamStats> stats;
-  if (type == GST_WEBRTC_STATS_INBOUND_RTP) {
-    auto inbound = std::make_shared<RTCInboundRTPStreamStats>();
-    inbound->type = StatsType::inboundrtp;
-    inbound->packetsReceived = integerField(report, "packets-received");
-    inbound->bytesReceived = integerField(report, "bytes-received");
-    inbound->jitter = doubleField(report, "jitter");
-    inbound->packetsLost = integerField(report, "packets-lost");
-    stats = inbound;
-  } else {
-    auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
-    outbound->type = StatsType::outboundrtp;
-    outbound->packetsSent = integerField(report, "packets-sent");
-    outbound->bytesSent = integerField(report, "bytes-sent");
-    auto rtt = context->roundTripBySsrc.find(ssrc);
-    outbound->roundTripTime = rtt != context->roundTripBySsrc.end() ? rtt->second : 0.0;
-    stats = outbound;
-  }
-  stats->id = id != nullptr ? id : std::to_string(ssrc);
-  stats->timestampMillis = context->timestampMillis;
-  stats->ssrc = std::to_string(ssrc);
-  stats->firCount = integerField(report, "fir-count");
-  stats->pliCount = integerField(report, "pli-count");
-  stats->nackCount = integerField(report, "nack-count");
-  (*context->out)[stats->id] = stats;
-  return TRUE;
-}
-
-// webrtcbin's candidate-pair report (the pair in use) as Kurento's candidatepair stats; its
-// transport is the transport report that names it as selected.
-struct PairContext {
-  std::map<std::string, std::shared_ptr<Stats>>* out;
-  int64_t timestampMillis;
-  bool connected;
-  bool nominated;
+// The candidate-pair report (the pair in use) as Kurento's candidatepair stats; its transport
+// is the transport report that names it as selected.
+std::vector<std::shared_ptr<RTCIceCandidatePairStats>> pairStats(const Reports& reports,
+                                                                 bool connected, bool nominated) {
   std::map<std::string, std::string> transportOfPair;
-};
-
-gboolean collectTransport(GQuark, const GValue* value, gpointer data) {
-  auto* context = static_cast<PairContext*>(data);
-  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
-    return TRUE;
+  for (const GstStructure* transport : ofType(reports, GST_WEBRTC_STATS_TRANSPORT)) {
+    transportOfPair[stringField(transport, "selected-candidate-pair-id")] =
+        stringField(transport, "id");
   }
-  const GstStructure* report = gst_value_get_structure(value);
-  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
-  const gchar* pair = gst_structure_get_string(report, "selected-candidate-pair-id");
-  const gchar* id = gst_structure_get_string(report, "id");
-  if (gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) &&
-      type == GST_WEBRTC_STATS_TRANSPORT && pair != nullptr && id != nullptr) {
-    context->transportOfPair[pair] = id;
+  std::vector<std::shared_ptr<RTCIceCandidatePairStats>> result;
+  for (const GstStructure* report : ofType(reports, GST_WEBRTC_STATS_CANDIDATE_PAIR)) {
+    auto pair = std::make_shared<RTCIceCandidatePairStats>();
+    pair->id = stringField(report, "id");
+    pair->type = StatsType::candidatepair;
+    pair->localCandidateId = stringField(report, "local-candidate-id");
+    pair->remoteCandidateId = stringField(report, "remote-candidate-id");
+    auto transport = transportOfPair.find(pair->id);
+    pair->transportId = transport != transportOfPair.end() ? transport->second : "";
+    pair->state = connected ? RTCStatsIceCandidatePairState::succeeded
+                            : RTCStatsIceCandidatePairState::inprogress;
+    pair->nominated = nominated;
+    pair->writable = connected;
+    pair->readable = connected;
+    result.push_back(pair);
   }
-  return TRUE;
-}
-
-gboolean collectPair(GQuark, const GValue* value, gpointer data) {
-  auto* context = static_cast<PairContext*>(data);
-  if (!GST_VALUE_HOLDS_STRUCTURE(value)) {
-    return TRUE;
-  }
-  const GstStructure* report = gst_value_get_structure(value);
-  GstWebRTCStatsType type = GST_WEBRTC_STATS_CODEC;
-  const gchar* id = gst_structure_get_string(report, "id");
-  if (!gst_structure_get(report, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, nullptr) ||
-      type != GST_WEBRTC_STATS_CANDIDATE_PAIR || id == nullptr) {
-    return TRUE;
-  }
-  auto pair = std::make_shared<RTCIceCandidatePairStats>();
-  pair->id = id;
-  pair->type = StatsType::candidatepair;
-  pair->timestampMillis = context->timestampMillis;
-  const gchar* local = gst_structure_get_string(report, "local-candidate-id");
-  const gchar* remote = gst_structure_get_string(report, "remote-candidate-id");
-  pair->localCandidateId = local != nullptr ? local : "";
-  pair->remoteCandidateId = remote != nullptr ? remote : "";
-  auto transport = context->transportOfPair.find(id);
-  pair->transportId = transport != context->transportOfPair.end() ? transport->second : "";
-  pair->state = context->connected ? RTCStatsIceCandidatePairState::succeeded
-                                   : RTCStatsIceCandidatePairState::inprogress;
-  pair->nominated = context->nominated;
-  pair->writable = context->connected;
-  pair->readable = context->connected;
-  (*context->out)[pair->id] = pair;
-  return TRUE;
+  return result;
 }
 
 }  // namespace
@@ -200,27 +180,29 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
   endpoint->type = StatsType::endpoint;
   endpoint->timestampMillis = g_get_real_time() / 1000;
   result[endpoint->id] = endpoint;
-  GstStructure* reports = webrtc::getStats(webrtc_);
-  if (reports != nullptr) {
-    StatsContext context{&result, mediaType, endpoint->timestampMillis, {}, {}};
-    for (const auto& [ssrc, media] : webrtc::remoteSsrcMedia(webrtc_)) {
-      context.kindBySsrc[ssrc] = mediaNamed(media.c_str());
-    }
-    gst_structure_foreach(reports, &collectCodec, &context);
-    gst_structure_foreach(reports, &collectRemote, &context);
-    gst_structure_foreach(reports, &collectRtp, &context);
-    PairContext pairs{&result, endpoint->timestampMillis, false, false, {}};
-    {
-      std::lock_guard<std::recursive_mutex> lock(mutex_);
-      pairs.connected =
-          iceState_ == IceComponentState::CONNECTED || iceState_ == IceComponentState::READY;
-      pairs.nominated = !selectedPairs_.empty();
-    }
-    gst_structure_foreach(reports, &collectTransport, &pairs);
-    gst_structure_foreach(reports, &collectPair, &pairs);
-    gst_structure_free(reports);
-  } else {
+  GstStructure* reply = webrtc::getStats(webrtc_);
+  if (reply == nullptr) {
     GST_WARNING("%s: webrtcbin gave no statistics", id().c_str());
+  } else {
+    const Reports reports = reportsByType(reply);
+    std::vector<std::shared_ptr<Stats>> found;
+    for (auto& stats :
+         rtpStats(reports, kindBySsrc(reports, webrtc::remoteSsrcMedia(webrtc_)), mediaType)) {
+      found.push_back(stats);
+    }
+    std::unique_lock<std::recursive_mutex> lock(mutex_);
+    const bool connected =
+        iceState_ == IceComponentState::CONNECTED || iceState_ == IceComponentState::READY;
+    const bool nominated = !selectedPairs_.empty();
+    lock.unlock();
+    for (auto& stats : pairStats(reports, connected, nominated)) {
+      found.push_back(stats);
+    }
+    for (auto& stats : found) {
+      stats->timestampMillis = endpoint->timestampMillis;
+      result[stats->id] = stats;
+    }
+    gst_structure_free(reply);
   }
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (videoEncoder_ != nullptr) {
