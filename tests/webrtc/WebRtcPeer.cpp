@@ -102,17 +102,13 @@ WebRtcPeer::~WebRtcPeer() {
 
 void WebRtcPeer::watchEndpoint(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
   endpoint_ = endpoint;
-  GstElement* webrtc = webrtc_;
-  gst_object_ref(webrtc);
+  // The handler keeps webrtcbin alive for as long as the subscription (the connection's).
+  std::shared_ptr<GstElement> webrtc(GST_ELEMENT(gst_object_ref(webrtc_)), &gst_object_unref);
   endpoint->subscribeIceCandidateFound([webrtc](const kc::IceCandidateFoundEvent& event) {
-    g_signal_emit_by_name(webrtc, "add-ice-candidate",
+    g_signal_emit_by_name(webrtc.get(), "add-ice-candidate",
                           static_cast<guint>(event.candidate->sdpMLineIndex),
                           event.candidate->candidate.c_str());
   });
-  // The handler holds `webrtc` for as long as the subscription lives (the connection's).
-  g_object_weak_ref(G_OBJECT(pipeline_), [](gpointer data, GObject*) {
-    gst_object_unref(static_cast<GstElement*>(data));
-  }, webrtc);
 }
 
 std::string WebRtcPeer::createLocal(bool offer) {
