@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -20,18 +21,37 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(15);
 constexpr auto kStopTimeout = std::chrono::seconds(5);
 
-int freePort() {
+// The server's port is chosen below the kernel's ephemeral range: a port probed and released
+// inside it can be taken by any connection's local end before the server binds it.
+constexpr int kLowestPort = 20000;
+constexpr int kPortAttempts = 200;
+
+int ephemeralStart() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int start = 0;
+  return range >> start && start > kLowestPort + 1000 ? start : 32768;
+}
+
+bool canListen(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("cannot find a free port");
-  }
+  address.sin_addr.s_addr = htonl(INADDR_ANY);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
   ::close(fd);
-  return ntohs(address.sin_port);
+  return bound;
+}
+
+int freePort() {
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> ports(kLowestPort, ephemeralStart() - 1);
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    const int port = ports(random);
+    if (canListen(port)) return port;
+  }
+  throw std::runtime_error("cannot find a free port below the ephemeral range");
 }
 
 }  // namespace

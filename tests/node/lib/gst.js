@@ -4,6 +4,8 @@
 const { spawn } = require('node:child_process');
 const dgram = require('node:dgram');
 
+const { freeUdpPort } = require('./ports');
+
 const RTP_CAPS = {
   VP8: 'application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96',
   H264: 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=103',
@@ -92,19 +94,7 @@ function mediaPort(sdp, type) {
   return match ? Number(match[1]) : null;
 }
 
-module.exports = { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, launch };
-
-function freeUdpPort() {
-  return new Promise((resolve) => {
-    const socket = dgram.createSocket('udp4');
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
-}
-
-module.exports.freeUdpPort = freeUdpPort;
+module.exports = { sender, receiver, exitWithin, natRelay, sdpOffer, mediaPort, launch, freeUdpPort };
 
 // ffmpeg sending H.264 (libx264, constrained baseline) and Opus as two RTP streams; with
 // `srtpKey` (30 bytes) both are SRTP AES_CM_128_HMAC_SHA1_80.

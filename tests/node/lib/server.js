@@ -3,23 +3,12 @@
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const START_TIMEOUT_MS = 15000;
+const { freeTcpPort: freePort } = require('./ports');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const START_TIMEOUT_MS = 15000;
 
 // Returns { url, port, process, output(), stop() } once the server prints that it listens.
 async function startServer(extraConfig = {}) {
