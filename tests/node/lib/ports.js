@@ -1,8 +1,9 @@
 // Free ports for test peers and servers, chosen below the kernel's ephemeral range
 // (net.ipv4.ip_local_port_range). A port probed and released inside that range can be taken
-// by any socket bound to port 0 (the server's RTP endpoints, a sender, a relay, another test
-// running in parallel) before the peer that was meant to use it binds it; below the range only
-// another explicit choice can, and the probe sees those.
+// by any socket bound to port 0 (a sender, a relay, a browser, another test running in
+// parallel) before the peer that was meant to use it binds it; below the range only another
+// explicit choice can, and the probe sees those. The test servers take their media ports in the
+// ephemeral range (SERVER_MEDIA_PORTS) so that they never take a peer's port either.
 'use strict';
 
 const dgram = require('node:dgram');
@@ -12,16 +13,19 @@ const net = require('node:net');
 const LOWEST = 20000;
 const ATTEMPTS = 200;
 
-function ephemeralStart() {
+function ephemeralRange() {
   try {
-    const [start] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
-    return Number(start) > LOWEST + 1000 ? Number(start) : 32768;
+    const [start, end] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim().split(/\s+/).map(Number);
+    if (start > LOWEST + 1000 && end > start + 1000) return { min: start, max: end };
   } catch {
-    return 32768;
+    // no /proc: Linux's default range
   }
+  return { min: 32768, max: 60999 };
 }
 
-const HIGHEST = ephemeralStart() - 1;
+const SERVER_MEDIA_PORTS = ephemeralRange();
+const HIGHEST = SERVER_MEDIA_PORTS.min - 1;
 
 // Resolves true when `port` can be bound on every IPv4 address with `kind` ('udp' or 'tcp').
 function canBind(kind, port) {
@@ -34,13 +38,20 @@ function canBind(kind, port) {
   });
 }
 
-async function freePortOf(kind) {
+// The first of `count` consecutive free ports, even.
+async function freeRange(kind, count) {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST + 1));
-    if (await canBind(kind, port)) return port;
+    const first = LOWEST + 2 * Math.floor(Math.random() * ((HIGHEST - LOWEST - count) / 2));
+    let free = true;
+    for (let port = first; free && port < first + count; port += 1) free = await canBind(kind, port);
+    if (free) return first;
   }
-  throw new Error(`no free ${kind} port in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} attempts`);
+  throw new Error(`no ${count} free ${kind} ports in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} attempts`);
 }
 
-module.exports.freeUdpPort = () => freePortOf('udp');
-module.exports.freeTcpPort = () => freePortOf('tcp');
+module.exports = {
+  SERVER_MEDIA_PORTS,
+  freeUdpPort: () => freeRange('udp', 1),
+  freeTcpPort: () => freeRange('tcp', 1),
+  freeUdpRange: (count) => freeRange('udp', count),
+};

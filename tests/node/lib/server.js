@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { freeTcpPort: freePort } = require('./ports');
+const { SERVER_MEDIA_PORTS, freeTcpPort: freePort } = require('./ports');
 
 const START_TIMEOUT_MS = 15000;
 
@@ -36,7 +36,11 @@ async function startServer(extraConfig = {}) {
   // extraConfig.ini: { 'MediaElement.conf.ini': 'text' } under <modules-config-path>/kurento/.
   const iniDir = path.join(dir, 'modules', 'kurento');
   fs.mkdirSync(iniDir, { recursive: true });
-  for (const [name, text] of Object.entries(extraConfig.ini || {})) {
+  const ini = {
+    'BaseRtpEndpoint.conf.ini': `minPort=${SERVER_MEDIA_PORTS.min}\nmaxPort=${SERVER_MEDIA_PORTS.max}\n`,
+    ...extraConfig.ini,
+  };
+  for (const [name, text] of Object.entries(ini)) {
     fs.writeFileSync(path.join(iniDir, name), text);
   }
   // extraConfig.netns: run inside that network namespace (reached at extraConfig.host).
