@@ -123,14 +123,13 @@ describe('configuration in Kurento formats', () => {
         await rpc.call('release', { object: pipeline });
         await rpc.close();
       });
-      await withServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateRSA=${path.join(dir, 'missing.pem')}\n` } }, async (server) => {
-        const rpc = await connect(server.url);
-        const pipeline = (await rpc.call('create', { type: 'MediaPipeline' })).value;
-        const error = await rpc.error('create', { type: 'WebRtcEndpoint', constructorParams: { mediaPipeline: pipeline } });
-        assert.equal(error.code, 40107);
-        assert.match(error.message, /WebRtcEndpoint\.conf\.ini: pemCertificateRSA/);
-        await rpc.close();
-      });
+      // A PEM file that cannot serve stops the server at start-up, naming the file and the key.
+      await assert.rejects(startServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateRSA=${path.join(dir, 'missing.pem')}\n` } }),
+        /WebRtcEndpoint\.conf\.ini: key 'pemCertificateRSA': .*missing\.pem: cannot read the file/);
+      await assert.rejects(startServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateECDSA=${both}\n` } }),
+        /key 'pemCertificateECDSA': .*both\.pem: its key is not ECDSA/);
+      await assert.rejects(startServer({ ini: { 'WebRtcEndpoint.conf.ini': `pemCertificateRSA=${cert}\n` } }),
+        /key 'pemCertificateRSA': .*cert\.pem: no unencrypted PEM private key in it/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -139,5 +138,23 @@ describe('configuration in Kurento formats', () => {
   it('refuses to start on a bad value, naming the file and the key', async () => {
     await assert.rejects(startServer({ resources: { garbageCollectorPeriod: 'often' } }),
       /kurento\.conf\.json.*mediaServer\.resources\.garbageCollectorPeriod/s);
+  });
+
+  it('refuses to start on a bad value in a class\'s .conf.ini, naming the file and the key', async () => {
+    const cases = [
+      ['BaseRtpEndpoint.conf.ini', 'minPort=7000\nmaxPort=6000\n', /BaseRtpEndpoint\.conf\.ini: key 'minPort': 7000 is above maxPort 6000/],
+      ['BaseRtpEndpoint.conf.ini', 'mtu=100\n', /BaseRtpEndpoint\.conf\.ini: key 'mtu': 100 is outside \[500, 9000\]/],
+      ['MediaElement.conf.ini', 'encoderBitrate=lots\n', /MediaElement\.conf\.ini: key 'encoderBitrate': 'lots' is not an integer/],
+      ['MediaElement.conf.ini', 'minEncoderBitrate=900000\nmaxEncoderBitrate=500000\n', /key 'minEncoderBitrate': 900000 is above maxEncoderBitrate 500000/],
+      ['WebRtcEndpoint.conf.ini', 'turnURL=turn.example.com:3478\n', /WebRtcEndpoint\.conf\.ini: key 'turnURL': no user:password@ before the host/],
+      ['WebRtcEndpoint.conf.ini', 'turnURL=u:p@turn.example.com:3478?transport=sctp\n', /key 'turnURL': 'transport=sctp' is not transport=udp or transport=tcp/],
+      ['WebRtcEndpoint.conf.ini', 'stunServerPort=0\n', /key 'stunServerPort': 0 is outside \[1, 65535\]/],
+      ['WebRtcEndpoint.conf.ini', 'iceTcp=maybe\n', /WebRtcEndpoint\.conf\.ini: key 'iceTcp'/],
+      ['WebRtcEndpoint.conf.ini', 'externalIPv4=my.host.example\n', /key 'externalIPv4': 'my\.host\.example' is not a numeric IPv4 address/],
+      ['RtpEndpoint.conf.ini', 'externalIPv6=192.0.2.1\n', /RtpEndpoint\.conf\.ini: key 'externalIPv6': '192\.0\.2\.1' is not a numeric IPv6 address/],
+    ];
+    for (const [file, text, message] of cases) {
+      await assert.rejects(startServer({ ini: { [file]: text } }), message, `${file}: ${text}`);
+    }
   });
 });

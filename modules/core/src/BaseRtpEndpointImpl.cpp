@@ -25,15 +25,22 @@ void requireNonNegative(int32_t value, const char* name) {
 BaseRtpEndpointImpl::BaseRtpEndpointImpl(const std::shared_ptr<MediaObjectImpl>& parent,
                                          const std::string& name)
     : BaseRtpEndpointBase(parent, name), rembParams_(std::make_shared<RembParams>()) {
-  const kms::ClassConfig& config = kms::serverContext().classConfig("BaseRtpEndpoint");
-  minPort_ = static_cast<uint16_t>(config.getInt("minPort", 1024, 1024, 65535));
-  maxPort_ = static_cast<uint16_t>(config.getInt("maxPort", 65535, 1024, 65535));
-  if (minPort_ > maxPort_) {
-    throw kms::KurentoException(kms::ErrorCode::kSdpConfigurationError,
-                                "BaseRtpEndpoint.conf.ini: minPort " + std::to_string(minPort_) +
-                                    " is above maxPort " + std::to_string(maxPort_));
+  const Settings settings = readSettings(kms::serverContext().classConfig("BaseRtpEndpoint"));
+  minPort_ = settings.minPort;
+  maxPort_ = settings.maxPort;
+  mtu_ = settings.mtu;
+}
+
+BaseRtpEndpointImpl::Settings BaseRtpEndpointImpl::readSettings(const kms::ClassConfig& config) {
+  Settings settings{};
+  settings.minPort = static_cast<uint16_t>(config.getInt("minPort", 1024, 1024, 65535));
+  settings.maxPort = static_cast<uint16_t>(config.getInt("maxPort", 65535, 1024, 65535));
+  if (settings.minPort > settings.maxPort) {
+    config.fail("minPort", std::to_string(settings.minPort) + " is above maxPort " +
+                               std::to_string(settings.maxPort));
   }
-  mtu_ = static_cast<int32_t>(config.getInt("mtu", 1200, kMinMtu, kMaxMtu));
+  settings.mtu = static_cast<int32_t>(config.getInt("mtu", 1200, kMinMtu, kMaxMtu));
+  return settings;
 }
 
 int32_t BaseRtpEndpointImpl::getMinVideoRecvBandwidth() { return minVideoRecvKbps_; }

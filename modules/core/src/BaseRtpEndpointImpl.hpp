@@ -4,6 +4,8 @@
 
 #include "BaseRtpEndpointBase.hpp"
 
+#include <kms/sdk/Config.hpp>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -14,6 +16,15 @@ namespace kurento {
 class BaseRtpEndpointImpl : public BaseRtpEndpointBase {
  public:
   BaseRtpEndpointImpl(const std::shared_ptr<MediaObjectImpl>& parent, const std::string& name);
+
+  // BaseRtpEndpoint.conf.ini; throws kms::ConfigError naming the file and the key. The core
+  // module reads it once at start-up so that a wrong value stops the server there.
+  struct Settings {
+    uint16_t minPort;
+    uint16_t maxPort;
+    int32_t mtu;
+  };
+  static Settings readSettings(const kms::ClassConfig& config);
 
   int32_t getMinVideoRecvBandwidth() override;
   void setMinVideoRecvBandwidth(const int32_t& minVideoRecvBandwidth) override;

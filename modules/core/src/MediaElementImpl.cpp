@@ -46,10 +46,10 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
     throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
                                 "a media element needs a MediaPipeline as parent");
   }
-  const kms::ClassConfig& config = kms::serverContext().classConfig("MediaElement");
-  encoderBitrateBps_ = static_cast<int32_t>(config.getInt("encoderBitrate", 300000, 0, INT32_MAX));
-  minEncoderBitrateBps_ = static_cast<int32_t>(config.getInt("minEncoderBitrate", 0, 0, INT32_MAX));
-  maxEncoderBitrateBps_ = static_cast<int32_t>(config.getInt("maxEncoderBitrate", 0, 0, INT32_MAX));
+  const Settings settings = readSettings(kms::serverContext().classConfig("MediaElement"));
+  encoderBitrateBps_ = settings.encoderBitrate;
+  minEncoderBitrateBps_ = settings.minEncoderBitrate;
+  maxEncoderBitrateBps_ = settings.maxEncoderBitrate;
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
     GstElement* tee = gst_element_factory_make("tee", (std::string("out_") + lowerName(type)).c_str());
     if (tee == nullptr) {
@@ -60,6 +60,19 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
     gst_bin_add(bin(), tee);
     tees_[slot(type)] = tee;
   }
+}
+
+MediaElementImpl::Settings MediaElementImpl::readSettings(const kms::ClassConfig& config) {
+  Settings settings{};
+  settings.encoderBitrate = static_cast<int32_t>(config.getInt("encoderBitrate", 300000, 0, INT32_MAX));
+  settings.minEncoderBitrate = static_cast<int32_t>(config.getInt("minEncoderBitrate", 0, 0, INT32_MAX));
+  settings.maxEncoderBitrate = static_cast<int32_t>(config.getInt("maxEncoderBitrate", 0, 0, INT32_MAX));
+  if (settings.maxEncoderBitrate != 0 && settings.minEncoderBitrate > settings.maxEncoderBitrate) {
+    config.fail("minEncoderBitrate", std::to_string(settings.minEncoderBitrate) +
+                                         " is above maxEncoderBitrate " +
+                                         std::to_string(settings.maxEncoderBitrate));
+  }
+  return settings;
 }
 
 MediaElementImpl::~MediaElementImpl() {

@@ -5,6 +5,7 @@
 #include "MediaElementBase.hpp"
 #include "MediaFlowMonitor.hpp"
 
+#include <kms/sdk/Config.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <array>
@@ -23,6 +24,15 @@ class MediaElementImpl : public MediaElementBase {
   // `parent` is the pipeline (or a hub); `name` names the GstBin in dot dumps.
   MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& parent, const std::string& name);
   ~MediaElementImpl() override;
+
+  // MediaElement.conf.ini, in bps; throws kms::ConfigError naming the file and the key. The
+  // core module reads it once at start-up so that a wrong value stops the server there.
+  struct Settings {
+    int32_t encoderBitrate;
+    int32_t minEncoderBitrate;
+    int32_t maxEncoderBitrate;
+  };
+  static Settings readSettings(const kms::ClassConfig& config);
 
   std::vector<std::shared_ptr<ElementConnectionData>> getSourceConnections(
       const std::optional<MediaType>& mediaType,

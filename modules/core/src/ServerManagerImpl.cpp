@@ -1,5 +1,7 @@
 #include "ServerManagerImpl.hpp"
 
+#include "BaseRtpEndpointImpl.hpp"
+#include "MediaElementImpl.hpp"
 #include "MediaPipelineImpl.hpp"
 #include "ProcessStats.hpp"
 
@@ -88,6 +90,10 @@ void ServerManagerImpl::onObjectLifecycle(const kms::RemoteObject& object, bool 
 }
 
 void coreModuleInit(kms::ServerContext& context) {
+  // A wrong value in these files stops the server here, naming the file and the key, rather
+  // than failing every create later.
+  MediaElementImpl::readSettings(context.classConfig("MediaElement"));
+  BaseRtpEndpointImpl::readSettings(context.classConfig("BaseRtpEndpoint"));
   auto manager = std::make_shared<ServerManagerImpl>();
   context.registerSingleton(manager, ServerManagerImpl::kObjectId);
   std::weak_ptr<ServerManagerImpl> weak = manager;

@@ -6,6 +6,7 @@
 #include "webrtc/Certificates.hpp"
 #include "webrtc/NetworkInterfaces.hpp"
 #include "webrtc/WebRtcBin.hpp"
+#include "webrtc/WebRtcSettings.hpp"
 
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/ServerContext.hpp>
@@ -38,6 +39,14 @@ IceComponentState toComponentState(GstWebRTCICEConnectionState state) {
     default: return IceComponentState::DISCONNECTED;
   }
 }
+
+// Throws MEDIA_OBJECT_ILLEGAL_PARAM_ERROR "<property>: <problem>" unless `problem` is empty.
+void requireValid(const char* property, const std::string& problem) {
+  if (!problem.empty()) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                std::string(property) + ": " + problem);
+  }
+}
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -54,14 +63,15 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
     throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
                                 "recvonly and sendonly cannot both be true");
   }
-  const kms::ClassConfig& config = kms::serverContext().classConfig("WebRtcEndpoint");
-  stunAddress_ = config.getString("stunServerAddress", "");
-  stunPort_ = static_cast<int32_t>(config.getInt("stunServerPort", 3478, 1, 65535));
-  turnUrl_ = config.getString("turnURL", "");
-  networkInterfaces_ = config.getString("networkInterfaces", "");
-  externalIPv4_ = config.getString("externalIPv4", "");
-  externalIPv6_ = config.getString("externalIPv6", "");
-  iceTcp_ = config.getBool("iceTcp", true);
+  const webrtc::WebRtcSettings settings =
+      webrtc::readSettings(kms::serverContext().classConfig("WebRtcEndpoint"));
+  stunAddress_ = settings.stunServerAddress;
+  stunPort_ = settings.stunServerPort;
+  turnUrl_ = settings.turnUrl;
+  networkInterfaces_ = settings.networkInterfaces;
+  externalIPv4_ = settings.externalIPv4;
+  externalIPv6_ = settings.externalIPv6;
+  iceTcp_ = settings.iceTcp;
 
   webrtc_ = gst_element_factory_make("webrtcbin", nullptr);
   if (webrtc_ == nullptr) {
@@ -649,11 +659,24 @@ void WebRtcEndpointImpl::setStunServerPort(const int32_t& value) {
 }
 
 std::string WebRtcEndpointImpl::getTurnUrl() { return turnUrl_; }
-void WebRtcEndpointImpl::setTurnUrl(const std::string& value) { turnUrl_ = value; }
+void WebRtcEndpointImpl::setTurnUrl(const std::string& value) {
+  requireValid("turnUrl", value.empty() ? "" : webrtc::turnUrlProblem(value));
+  turnUrl_ = value;
+}
+
 std::string WebRtcEndpointImpl::getExternalIPv4() { return externalIPv4_; }
-void WebRtcEndpointImpl::setExternalIPv4(const std::string& value) { externalIPv4_ = value; }
+
+void WebRtcEndpointImpl::setExternalIPv4(const std::string& value) {
+  requireValid("externalIPv4", webrtc::addressProblem(value, false));
+  externalIPv4_ = value;
+}
+
 std::string WebRtcEndpointImpl::getExternalIPv6() { return externalIPv6_; }
-void WebRtcEndpointImpl::setExternalIPv6(const std::string& value) { externalIPv6_ = value; }
+
+void WebRtcEndpointImpl::setExternalIPv6(const std::string& value) {
+  requireValid("externalIPv6", webrtc::addressProblem(value, true));
+  externalIPv6_ = value;
+}
 
 std::vector<std::shared_ptr<IceConnection>> WebRtcEndpointImpl::getIceConnectionState() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);

@@ -62,35 +62,88 @@ std::string generate(CertificateKeyType type) {
   return bioText(bio.get());
 }
 
-std::string fromFile(const std::string& key, const std::string& path) {
+const char* configKey(CertificateKeyType type) {
+  return type == CertificateKeyType::ECDSA ? "pemCertificateECDSA" : "pemCertificateRSA";
+}
+
+// What is wrong with `pem` as the certificate and private key of `type`; "" when nothing.
+std::string pemProblem(const std::string& pem, CertificateKeyType type) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), &X509_free);
+  BIO_reset(bio.get());
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  if (!certificate) {
+    return "no PEM certificate in it";
+  }
+  if (!key) {
+    return "no unencrypted PEM private key in it";
+  }
+  const int wanted = type == CertificateKeyType::ECDSA ? EVP_PKEY_EC : EVP_PKEY_RSA;
+  if (EVP_PKEY_get_base_id(key.get()) != wanted) {
+    return std::string("its key is not ") + (type == CertificateKeyType::ECDSA ? "ECDSA" : "RSA");
+  }
+  if (X509_check_private_key(certificate.get(), key.get()) != 1) {
+    return "its private key does not match its certificate";
+  }
+  return "";
+}
+
+// The PEM text of the file `path`, or "" with `problem` set.
+std::string readPem(const std::string& path, CertificateKeyType type, std::string& problem) {
   std::ifstream file(path);
   std::stringstream text;
   text << file.rdbuf();
-  const std::string pem = text.str();
-  if (!file || pem.find("CERTIFICATE-----") == std::string::npos ||
-      pem.find("PRIVATE KEY-----") == std::string::npos) {
-    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
-                                "WebRtcEndpoint.conf.ini: " + key + " = " + path +
-                                    ": not a readable PEM file with a certificate and its "
-                                    "private key");
+  if (!file) {
+    problem = path + ": cannot read the file";
+    return "";
   }
-  return pem;
+  problem = pemProblem(text.str(), type);
+  if (!problem.empty()) {
+    problem = path + ": " + problem;
+    return "";
+  }
+  return text.str();
 }
+
+std::mutex cacheMutex;
+std::map<CertificateKeyType, std::string> cache;
 
 }  // namespace
 
+void loadConfiguredCertificates(const kms::ClassConfig& config) {
+  for (CertificateKeyType type : {CertificateKeyType::RSA, CertificateKeyType::ECDSA}) {
+    const std::string path = config.getString(configKey(type), "");
+    if (path.empty()) {
+      continue;
+    }
+    std::string problem;
+    std::string pem = readPem(path, type, problem);
+    if (!problem.empty()) {
+      config.fail(configKey(type), problem);
+    }
+    std::lock_guard<std::mutex> lock(cacheMutex);
+    cache[type] = std::move(pem);
+  }
+}
+
 std::string certificatePem(CertificateKeyType type) {
-  static std::mutex mutex;
-  static std::map<CertificateKeyType, std::string> cache;
-  std::lock_guard<std::mutex> lock(mutex);
+  std::lock_guard<std::mutex> lock(cacheMutex);
   auto cached = cache.find(type);
   if (cached != cache.end()) {
     return cached->second;
   }
-  const char* key = type == CertificateKeyType::ECDSA ? "pemCertificateECDSA" : "pemCertificateRSA";
   const std::string path =
-      kms::serverContext().classConfig("WebRtcEndpoint").getString(key, "");
-  std::string pem = path.empty() ? generate(type) : fromFile(key, path);
+      kms::serverContext().classConfig("WebRtcEndpoint").getString(configKey(type), "");
+  std::string problem;
+  std::string pem = path.empty() ? generate(type) : readPem(path, type, problem);
+  if (!problem.empty()) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                std::string("WebRtcEndpoint.conf.ini: ") + configKey(type) + ": " +
+                                    problem);
+  }
   cache[type] = pem;
   return pem;
 }

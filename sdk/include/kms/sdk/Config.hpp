@@ -31,9 +31,10 @@ class ClassConfig {
   // Accepts true/false/yes/no/1/0/on/off; throws ConfigError otherwise.
   bool getBool(const std::string& key, bool fallback) const;
   double getDouble(const std::string& key, double fallback) const;
+  // Throws ConfigError "<file>: key '<key>': <reason>", for checks that involve several keys.
+  [[noreturn]] void fail(const std::string& key, const std::string& reason) const;
 
  private:
-  [[noreturn]] void fail(const std::string& key, const std::string& reason) const;
 
   std::string file_;
   std::map<std::string, std::string> values_;

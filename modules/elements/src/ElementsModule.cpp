@@ -1,0 +1,17 @@
+// The elements module's start-up: its settings files are read once here, so that a wrong value
+// stops the server at start with the file and the key rather than failing every create later.
+#include "webrtc/Certificates.hpp"
+#include "webrtc/WebRtcSettings.hpp"
+
+#include <kms/sdk/ServerContext.hpp>
+
+namespace kurento {
+
+void elementsModuleInit(kms::ServerContext& context) {
+  const kms::ClassConfig& webRtc = context.classConfig("WebRtcEndpoint");
+  webrtc::readSettings(webRtc);
+  webrtc::loadConfiguredCertificates(webRtc);
+  webrtc::checkExternalAddresses(context.classConfig("RtpEndpoint"));
+}
+
+}  // namespace kurento
