@@ -12,12 +12,7 @@ namespace kmsidl {
 namespace client {
 
 ClientContext::ClientContext(const Module& generated) : module(generated) {
-  std::vector<const Module*> scope{&module};
-  scope.insert(scope.end(), module.importedModules.begin(), module.importedModules.end());
-  for (const Module* each : scope) {
-    if (each->cppNamespace != module.cppNamespace) {
-      continue;
-    }
+  for (const Module* each : modulesSharingNamespace(module)) {
     for (const auto& type : each->complexTypes) {
       typeNames.insert(type.name);
     }

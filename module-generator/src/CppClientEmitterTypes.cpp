@@ -10,6 +10,8 @@ namespace kmsidl {
 namespace client {
 namespace {
 
+const char* const kClientThrow = "  throw kms::client::Error(kms::client::errors::kMarshallError, ";
+
 const char* const kJsonParams =
     "const kms::client::Json& json, const kms::client::ConnectionPtr& connection, "
     "const std::string& what";
@@ -156,25 +158,6 @@ std::string eventDefinitions(const ClientContext& context, const Event& event) {
   return out + readFieldsDefinition(context, name, parent, event.properties);
 }
 
-std::string enumDefinitions(const ComplexType& type) {
-  std::string out = "const char* toString(" + type.name + " value) {\n  switch (value) {\n";
-  std::string expected;
-  for (const auto& value : type.values) {
-    out += "    case " + type.name + "::" + enumeratorName(value) + ":\n      return " +
-           stringLiteral(value) + ";\n";
-    expected += (expected.empty() ? "" : ", ") + value;
-  }
-  out += "    case " + type.name + "::kInvalid:\n      break;\n  }\n  return \"INVALID\";\n}\n\n";
-  out += type.name + " " + type.name + "FromString(const std::string& text) {\n";
-  for (const auto& value : type.values) {
-    out += "  if (text == " + stringLiteral(value) + ") {\n    return " + type.name +
-           "::" + enumeratorName(value) + ";\n  }\n";
-  }
-  return out + "  throw kms::client::Error(kms::client::errors::kMarshallError, \"'\" + text + " +
-         stringLiteral("' is not a " + type.name + " (expected one of " + expected + ")") +
-         ");\n}\n\n";
-}
-
 }  // namespace
 
 std::string typeDeclarations(const ClientContext& context) {
@@ -199,7 +182,7 @@ std::string typeDeclarations(const ClientContext& context) {
 std::string typeDefinitions(const ClientContext& context) {
   std::string out;
   for (const auto& type : context.module.complexTypes) {
-    out += type.format == TypeFormat::kEnum ? enumDefinitions(type)
+    out += type.format == TypeFormat::kEnum ? enumConversionDefinitions(type, kClientThrow)
                                             : registerDefinitions(context, type);
   }
   for (const auto& event : context.module.events) {

@@ -172,28 +172,6 @@ std::string typesHeader(const EmitContext& context) {
   return out;
 }
 
-std::string enumDefinitions(const ComplexType& type) {
-  std::string out = "const char* toString(" + type.name + " value) {\n  switch (value) {\n";
-  std::string expected;
-  for (const auto& value : type.values) {
-    out += "    case " + type.name + "::" + enumeratorName(value) + ":\n      return " +
-           stringLiteral(value) + ";\n";
-    expected += (expected.empty() ? "" : ", ") + value;
-  }
-  out += "    case " + type.name + "::kInvalid:\n      break;\n  }\n  return \"INVALID\";\n}\n\n";
-  out += type.name + " " + type.name + "FromString(const std::string& text) {\n";
-  for (const auto& value : type.values) {
-    out += "  if (text == " + stringLiteral(value) + ") {\n    return " + type.name +
-           "::" + enumeratorName(value) + ";\n  }\n";
-  }
-  out +=
-      "  throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,\n"
-      "                              \"'\" + text + " +
-      stringLiteral("' is not a valid " + type.name + " (expected one of " + expected + ")") +
-      ");\n}\n\n";
-  return out;
-}
-
 std::string readFieldStatements(const EmitContext& context, const ComplexType& type) {
   std::string out;
   for (const auto& property : type.properties) {
@@ -301,7 +279,9 @@ std::string typesSource(const EmitContext& context) {
          "\n" + openNamespace(context) + "\n";
   for (const auto& type : module.complexTypes) {
     if (type.format == TypeFormat::kEnum) {
-      out += enumDefinitions(type);
+      out += enumConversionDefinitions(
+          type, "  throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,\n"
+                "                              ");
     } else if (type.format == TypeFormat::kRegister) {
       out += registerDefinitions(context, type);
     }

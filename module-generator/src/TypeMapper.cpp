@@ -12,12 +12,7 @@ namespace kmsidl {
 
 EmitContext::EmitContext(const Module& generated, std::set<const RemoteClass*> servedClasses)
     : module(generated), served(std::move(servedClasses)) {
-  std::vector<const Module*> scope{&module};
-  scope.insert(scope.end(), module.importedModules.begin(), module.importedModules.end());
-  for (const Module* each : scope) {
-    if (each->cppNamespace != module.cppNamespace) {
-      continue;
-    }
+  for (const Module* each : modulesSharingNamespace(module)) {
     for (const auto& type : each->complexTypes) {
       takenNames.insert(type.name);
     }
@@ -25,6 +20,16 @@ EmitContext::EmitContext(const Module& generated, std::set<const RemoteClass*> s
       takenNames.insert(event.name);
     }
   }
+}
+
+std::vector<const Module*> modulesSharingNamespace(const Module& module) {
+  std::vector<const Module*> modules{&module};
+  for (const Module* imported : module.importedModules) {
+    if (imported->cppNamespace == module.cppNamespace) {
+      modules.push_back(imported);
+    }
+  }
+  return modules;
 }
 
 std::string scopedName(const EmitContext& context, const Module& owner, const std::string& name) {
@@ -174,6 +179,25 @@ void collectClasses(const TypeRef& type, std::set<const RemoteClass*>& classes) 
   } else if (type.element) {
     collectClasses(*type.element, classes);
   }
+}
+
+std::string enumConversionDefinitions(const ComplexType& type, const std::string& throwPrefix) {
+  std::string out = "const char* toString(" + type.name + " value) {\n  switch (value) {\n";
+  std::string expected;
+  for (const auto& value : type.values) {
+    out += "    case " + type.name + "::" + enumeratorName(value) + ":\n      return " +
+           stringLiteral(value) + ";\n";
+    expected += (expected.empty() ? "" : ", ") + value;
+  }
+  out += "    case " + type.name + "::kInvalid:\n      break;\n  }\n  return \"INVALID\";\n}\n\n";
+  out += type.name + " " + type.name + "FromString(const std::string& text) {\n";
+  for (const auto& value : type.values) {
+    out += "  if (text == " + stringLiteral(value) + ") {\n    return " + type.name +
+           "::" + enumeratorName(value) + ";\n  }\n";
+  }
+  return out + throwPrefix + "\"'\" + text + " +
+         stringLiteral("' is not a valid " + type.name + " (expected one of " + expected + ")") +
+         ");\n}\n\n";
 }
 
 }  // namespace kmsidl

@@ -28,6 +28,10 @@ struct EmitContext {
   std::string identifier(const std::string& name) const { return cppIdentifier(name, takenNames); }
 };
 
+// The generated module and those of its imports that share its C++ namespace (whose type names
+// the generated code must not shadow).
+std::vector<const Module*> modulesSharingNamespace(const Module& module);
+
 // `name` declared in `owner`'s namespace, qualified when that is not the generated one.
 std::string scopedName(const EmitContext& context, const Module& owner, const std::string& name);
 
@@ -64,6 +68,11 @@ bool hasLiteralDefault(const TypeRef& type);
 
 // The remote classes a type refers to (through arrays and maps too).
 void collectClasses(const TypeRef& type, std::set<const RemoteClass*>& classes);
+
+// Definitions of `const char* toString(<Enum>)` and `<Enum> <Enum>FromString(const std::string&)`
+// for an IDL enum. An unknown text ends in `throwPrefix` followed by the message (a std::string
+// expression naming the enum and its values) and ");", e.g. "  throw Error(code, ".
+std::string enumConversionDefinitions(const ComplexType& type, const std::string& throwPrefix);
 
 // Compact JSON text of a value.
 std::string jsonText(const rapidjson::Value& value);

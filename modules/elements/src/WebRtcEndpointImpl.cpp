@@ -660,7 +660,7 @@ void WebRtcEndpointImpl::setStunServerPort(const int32_t& value) {
 
 std::string WebRtcEndpointImpl::getTurnUrl() { return turnUrl_; }
 void WebRtcEndpointImpl::setTurnUrl(const std::string& value) {
-  requireValid("turnUrl", value.empty() ? "" : webrtc::turnUrlProblem(value));
+  requireValid("turnUrl", webrtc::turnUrlProblem(value));
   turnUrl_ = value;
 }
 

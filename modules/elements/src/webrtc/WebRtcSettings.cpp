@@ -20,6 +20,9 @@ bool isPort(const std::string& text) {
 }  // namespace
 
 std::string turnUrlProblem(const std::string& url) {
+  if (url.empty()) {
+    return "";
+  }
   const std::string expected = "expected user:password@host:port[?transport=udp|tcp]";
   const size_t at = url.rfind('@');
   if (at == std::string::npos || url.find(':') > at) {
@@ -63,10 +66,8 @@ WebRtcSettings readSettings(const kms::ClassConfig& config) {
   settings.externalIPv4 = config.getString("externalIPv4", "");
   settings.externalIPv6 = config.getString("externalIPv6", "");
   settings.iceTcp = config.getBool("iceTcp", true);
-  if (!settings.turnUrl.empty()) {
-    if (const std::string problem = turnUrlProblem(settings.turnUrl); !problem.empty()) {
-      config.fail("turnURL", problem);
-    }
+  if (const std::string problem = turnUrlProblem(settings.turnUrl); !problem.empty()) {
+    config.fail("turnURL", problem);
   }
   checkExternalAddresses(config);
   return settings;

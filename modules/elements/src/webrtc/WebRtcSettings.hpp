@@ -22,7 +22,8 @@ struct WebRtcSettings {
 // Throws kms::ConfigError naming the file and the key.
 WebRtcSettings readSettings(const kms::ClassConfig& config);
 
-// "" when `url` is Kurento's user:password@host:port[?transport=udp|tcp], else what is wrong.
+// "" when `url` is Kurento's user:password@host:port[?transport=udp|tcp] (or empty), else what
+// is wrong.
 std::string turnUrlProblem(const std::string& url);
 
 // "" when `address` is a numeric address of that family (or empty), else what is wrong.
