@@ -4,6 +4,7 @@
 #include "MediaElementImpl.hpp"
 #include "MediaPipelineImpl.hpp"
 #include "ProcessStats.hpp"
+#include "UriEndpointImpl.hpp"
 
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/ServerContext.hpp>
@@ -94,6 +95,7 @@ void coreModuleInit(kms::ServerContext& context) {
   // than failing every create later.
   MediaElementImpl::readSettings(context.classConfig("MediaElement"));
   BaseRtpEndpointImpl::readSettings(context.classConfig("BaseRtpEndpoint"));
+  UriEndpointImpl::readDefaultPath(context.classConfig("UriEndpoint"));
   auto manager = std::make_shared<ServerManagerImpl>();
   context.registerSingleton(manager, ServerManagerImpl::kObjectId);
   std::weak_ptr<ServerManagerImpl> weak = manager;

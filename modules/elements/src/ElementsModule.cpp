@@ -1,5 +1,6 @@
 // The elements module's start-up: its settings files are read once here, so that a wrong value
 // stops the server at start with the file and the key rather than failing every create later.
+#include "PlayerEndpointImpl.hpp"
 #include "webrtc/Certificates.hpp"
 #include "webrtc/WebRtcSettings.hpp"
 
@@ -12,6 +13,7 @@ void elementsModuleInit(kms::ServerContext& context) {
   webrtc::readSettings(webRtc);
   webrtc::loadConfiguredCertificates(webRtc);
   webrtc::checkExternalAddresses(context.classConfig("RtpEndpoint"));
+  PlayerEndpointImpl::readReconnectAttempts(context.classConfig("PlayerEndpoint"));
 }
 
 }  // namespace kurento

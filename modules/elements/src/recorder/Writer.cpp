@@ -1,0 +1,238 @@
+#include "Writer.hpp"
+
+#include "rtp/MediaPaths.hpp"
+
+#include <kms/sdk/Error.hpp>
+
+#include <glib/gstdio.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace kurento::recorder {
+
+namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-recorder-writer", "Recorder writer");
+
+constexpr guint64 kMaxQueuedBytes = 32 * 1024 * 1024;
+
+GstElement* parseBin(const std::string& description) {
+  GError* error = nullptr;
+  GstElement* bin = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
+  if (bin == nullptr) {
+    const std::string message = error != nullptr ? error->message : "?";
+    g_clear_error(&error);
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "cannot build '" + description + "': " + message);
+  }
+  return bin;
+}
+
+GstElement* parseElement(const std::string& description) {
+  GError* error = nullptr;
+  GstElement* element = gst_parse_launch(description.c_str(), &error);
+  if (element == nullptr || error != nullptr) {
+    const std::string message = error != nullptr ? error->message : "?";
+    g_clear_error(&error);
+    if (element != nullptr) {
+      gst_object_unref(element);
+    }
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "cannot build '" + description + "': " + message);
+  }
+  return element;
+}
+
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
+std::shared_ptr<Writer> Writer::create(const std::string& name, const Profile& profile,
+                                       const std::string& uri, const std::string& localPath,
+                                       const std::vector<StreamStart>& streams, int bitrateBps,
+                                       WriterEvents events) {
+  std::shared_ptr<Writer> writer(new Writer(std::move(events)));
+  writer->build(name, profile, uri, localPath, streams, bitrateBps);
+  return writer;
+}
+
+Writer::~Writer() {
+  if (pipeline_) {
+    gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  }
+  if (busWatch_ != 0) {
+    g_source_remove(busWatch_);
+  }
+}
+
+GstElement* Writer::makeSink(const Profile& profile, const std::string& uri,
+                             const std::string& localPath) {
+  GstElement* sink = nullptr;
+  if (!localPath.empty()) {
+    sink = rtp::addElement(GST_BIN(pipeline_.get()), "filesink");
+    // Small writes: what a crash loses is what the muxer had not flushed, not a 64 KiB buffer.
+    g_object_set(sink, "location", localPath.c_str(), "buffer-mode", 2 /* unbuffered */,
+                 nullptr);
+  } else {
+    sink = rtp::addElement(GST_BIN(pipeline_.get()), "curlhttpsink");
+    g_object_set(sink, "location", uri.c_str(), "use-content-length", FALSE, "content-type",
+                 profile.contentType.c_str(), nullptr);
+  }
+  g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+  return sink;
+}
+
+void Writer::build(const std::string& name, const Profile& profile, const std::string& uri,
+                   const std::string& localPath, const std::vector<StreamStart>& streams,
+                   int bitrateBps) {
+  target_ = localPath.empty() ? uri : localPath;
+  pipeline_ = kms::GRef<GstElement>::adopt(gst_pipeline_new(name.c_str()));
+  GstElement* sink = makeSink(profile, uri, localPath);
+  GstElement* muxer = nullptr;
+  const std::string muxerText = localPath.empty() ? profile.streamMuxer : profile.muxer;
+  if (!muxerText.empty()) {
+    muxer = parseElement(muxerText);
+    gst_bin_add(GST_BIN(pipeline_.get()), muxer);
+    rtp::linkPads(muxer, "src", sink, "sink");
+  }
+  for (const StreamStart& start : streams) {
+    addStream(profile, start, muxer, sink, bitrateBps);
+  }
+  kms::GRef<GstBus> bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline_.get()));
+  busWatch_ = gst_bus_add_watch_full(
+      bus.get(), G_PRIORITY_DEFAULT, &Writer::onBusMessage,
+      new std::weak_ptr<Writer>(shared_from_this()),
+      [](gpointer weak) { delete static_cast<std::weak_ptr<Writer>*>(weak); });
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    // The reason (e.g. the file cannot be opened) is the error message on the bus.
+    GST_WARNING("%s: the writer did not start", target_.c_str());
+  }
+}
+
+void Writer::addStream(const Profile& profile, const StreamStart& start, GstElement* muxer,
+                       GstElement* sink, int bitrateBps) {
+  const MediaRule& rule = start.video ? profile.video : profile.audio;
+  Stream& stream = streams_[start.video ? 1 : 0];
+  const std::string media = gst_structure_get_name(gst_caps_get_structure(start.caps, 0));
+  const std::string chainText = chainFor(rule, start.video, media, bitrateBps, stream.transcoding);
+  GST_INFO("%s: %s %s through '%s'", target_.c_str(), start.video ? "video" : "audio",
+           media.c_str(), chainText.c_str());
+  GstBin* bin = GST_BIN(pipeline_.get());
+  stream.appsrc = rtp::addElement(bin, "appsrc");
+  g_object_set(stream.appsrc, "format", GST_FORMAT_TIME, "is-live", FALSE, "max-bytes",
+               kMaxQueuedBytes, "block", FALSE, "caps", start.caps, nullptr);
+  GstElement* queue = rtp::addElement(bin, "queue");
+  GstElement* chain = parseBin(chainText);
+  gst_bin_add(bin, chain);
+  rtp::linkPads(stream.appsrc, "src", queue, "sink");
+  rtp::linkPads(queue, "src", chain, "sink");
+  if (muxer == nullptr) {
+    rtp::linkPads(chain, "src", sink, "sink");
+    return;
+  }
+  GstPad* chainSrc = gst_element_get_static_pad(chain, "src");
+  GstPad* muxerSink = gst_element_request_pad_simple(muxer, start.video ? "video_%u" : "audio_%u");
+  const bool linked = muxerSink != nullptr && gst_pad_link(chainSrc, muxerSink) == GST_PAD_LINK_OK;
+  gst_object_unref(chainSrc);
+  if (muxerSink != nullptr) {
+    gst_object_unref(muxerSink);
+  }
+  if (!linked) {
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "cannot write " + media + " into " + profile.name);
+  }
+}
+
+bool Writer::writes(bool video) const { return streams_[video ? 1 : 0].appsrc != nullptr; }
+
+bool Writer::transcodes(bool video) const { return streams_[video ? 1 : 0].transcoding; }
+
+void Writer::push(bool video, GstBuffer* buffer, GstCaps* caps) {
+  GstElement* appsrc = streams_[video ? 1 : 0].appsrc;
+  if (appsrc == nullptr) {
+    gst_buffer_unref(buffer);
+    return;
+  }
+  if (caps != nullptr) {
+    GstCaps* current = gst_app_src_get_caps(GST_APP_SRC(appsrc));
+    if (current == nullptr || !gst_caps_is_equal(current, caps)) {
+      gst_app_src_set_caps(GST_APP_SRC(appsrc), caps);
+    }
+    if (current != nullptr) {
+      gst_caps_unref(current);
+    }
+  }
+  const GstFlowReturn flow = gst_app_src_push_buffer(GST_APP_SRC(appsrc), buffer);
+  if (flow != GST_FLOW_OK) {
+    GST_DEBUG("%s: push %s", target_.c_str(), gst_flow_get_name(flow));
+  }
+}
+
+void Writer::finish() {
+  GST_INFO("%s: finishing", target_.c_str());
+  bool any = false;
+  for (Stream& stream : streams_) {
+    if (stream.appsrc != nullptr) {
+      gst_app_src_end_of_stream(GST_APP_SRC(stream.appsrc));
+      any = true;
+    }
+  }
+  if (!any) {
+    done();
+  }
+}
+
+bool Writer::waitFinished(int timeoutMs) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return finishedCv_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                              [this] { return finished_; });
+}
+
+void Writer::done() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (finished_) {
+      return;
+    }
+    finished_ = true;
+  }
+  finishedCv_.notify_all();
+  if (events_.onFinished) {
+    events_.onFinished();
+  }
+}
+
+gboolean Writer::onBusMessage(GstBus*, GstMessage* message, gpointer weakSelf) {
+  auto self = static_cast<std::weak_ptr<Writer>*>(weakSelf)->lock();
+  if (!self) {
+    return G_SOURCE_CONTINUE;
+  }
+  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
+    GST_INFO("%s: complete", self->target_.c_str());
+    gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
+    self->done();
+  } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+    GError* error = nullptr;
+    gchar* debug = nullptr;
+    gst_message_parse_error(message, &error, &debug);
+    std::string description = "cannot record to '" + self->target_ + "': " +
+                              (error != nullptr ? error->message : "?");
+    // GStreamer puts the OS error ("system error: Permission denied") in the debug text.
+    const char* system = debug != nullptr ? std::strstr(debug, "system error: ") : nullptr;
+    if (system != nullptr) {
+      description += std::string(" (") + (system + 14) + ")";
+    }
+    GST_WARNING("%s (%s)", description.c_str(), debug != nullptr ? debug : "");
+    g_clear_error(&error);
+    g_free(debug);
+    gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
+    if (self->events_.onError) {
+      self->events_.onError("RECORDER_ERROR", static_cast<int32_t>(kms::ErrorCode::kUnexpectedError),
+                            description);
+    }
+    self->done();
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+}  // namespace kurento::recorder

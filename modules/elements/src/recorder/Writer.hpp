@@ -1,0 +1,77 @@
+// The private pipeline that writes one recording: an appsrc per recorded stream, the chain
+// the profile asks for (kept as is, or decoded and encoded), the muxer and the target (a file,
+// or a chunked HTTP POST). It never blocks the element's streaming threads.
+#pragma once
+
+#include "Profiles.hpp"
+
+#include <kms/sdk/Gst.hpp>
+
+#include <gst/app/gstappsrc.h>
+
+#include <array>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kurento::recorder {
+
+struct WriterEvents {
+  std::function<void()> onFinished;  // the file is complete (after finish())
+  std::function<void(const std::string& type, int32_t code, const std::string& description)>
+      onError;
+};
+
+struct StreamStart {
+  bool video = false;
+  GstCaps* caps = nullptr;  // the stream's caps (borrowed)
+};
+
+class Writer : public std::enable_shared_from_this<Writer> {
+ public:
+  // Builds and starts the pipeline; throws KurentoException (40107, or 40003) when it cannot.
+  static std::shared_ptr<Writer> create(const std::string& name, const Profile& profile,
+                                        const std::string& uri, const std::string& localPath,
+                                        const std::vector<StreamStart>& streams, int bitrateBps,
+                                        WriterEvents events);
+  ~Writer();
+
+  bool writes(bool video) const;
+  bool transcodes(bool video) const;
+  // Queues a buffer of the stream (takes ownership). Caps changes follow `caps`.
+  void push(bool video, GstBuffer* buffer, GstCaps* caps);
+  // Ends every stream; onFinished fires once the target is complete.
+  void finish();
+  // Waits until finished (or failed); false on time-out.
+  bool waitFinished(int timeoutMs);
+
+ private:
+  struct Stream {
+    GstElement* appsrc = nullptr;  // owned by pipeline_
+    bool transcoding = false;
+  };
+  explicit Writer(WriterEvents events) : events_(std::move(events)) {}
+  void build(const std::string& name, const Profile& profile, const std::string& uri,
+             const std::string& localPath, const std::vector<StreamStart>& streams,
+             int bitrateBps);
+  GstElement* makeSink(const Profile& profile, const std::string& uri,
+                       const std::string& localPath);
+  void addStream(const Profile& profile, const StreamStart& start, GstElement* muxer,
+                 GstElement* sink, int bitrateBps);
+  static gboolean onBusMessage(GstBus* bus, GstMessage* message, gpointer weakSelf);
+  void done();
+
+  kms::GRef<GstElement> pipeline_;
+  std::array<Stream, 2> streams_{};  // [0] audio, [1] video
+  const WriterEvents events_;
+  std::string target_;
+  guint busWatch_ = 0;
+  std::mutex mutex_;
+  std::condition_variable finishedCv_;
+  bool finished_ = false;
+};
+
+}  // namespace kurento::recorder
