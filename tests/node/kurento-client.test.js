@@ -7,31 +7,7 @@ const kurentoClient = require('kurento-client');
 
 const { startServer } = require('./lib/server');
 const { startProxy } = require('./lib/proxy');
-
-const EVENT_TIMEOUT_MS = 5000;
-
-function nextEvent(emitter, name, timeoutMs = EVENT_TIMEOUT_MS) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${name} within ${timeoutMs} ms`)),
-      timeoutMs);
-    emitter.once(name, (event) => {
-      clearTimeout(timer);
-      resolve(event);
-    });
-  });
-}
-
-// kurento-client 7 resolves the promise of a failed call with `undefined` (it logs the error);
-// the error itself only reaches a callback, so that is how failures are checked.
-function errorOf(call) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer within 5000 ms')), EVENT_TIMEOUT_MS);
-    call((error) => {
-      clearTimeout(timer);
-      resolve(error);
-    });
-  });
-}
+const { errorOf, nextEvent } = require('./lib/calls');
 
 function idOf(value) {
   return value && typeof value === 'object' ? value.id : value;

@@ -23,7 +23,8 @@ MediaRule h264Video(std::vector<std::string> kept) {
           "h264parse"};
 }
 
-MediaRule opusAudio() { return {true, {"audio/x-opus"}, "", "", kOpus}; }
+// opusparse completes RTP-depayloaded caps with the rate the WebM muxer asks for.
+MediaRule opusAudio() { return {true, {"audio/x-opus"}, "opusparse", "audio/x-opus", kOpus}; }
 
 // Matroska without a seekable target writes no cues and no sizes: every byte is final at once.
 const char* const kMatroskaStream = "matroskamux streamable=true";

@@ -1,5 +1,6 @@
 #include "Recording.hpp"
 
+#include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <algorithm>
@@ -76,12 +77,28 @@ void Recording::offer(bool video, GstSample* sample, GstClockTime now) {
   if (pending_.size() < kMaxPending) {
     pending_.push_back({video, gst_sample_ref(sample)});
   }
-  if (startable(now)) {
+  if (!startable(now)) {
+    return;
+  }
+  try {
     start();
+  } catch (const std::exception& error) {
+    // A streaming thread: the failure becomes an Error event, never an exception here.
+    GST_ERROR("%s: cannot start the recording: %s", setup_.uri.c_str(), error.what());
+    finishing_ = true;
     lock.unlock();
-    if (events_.onStarted) {
-      events_.onStarted();
+    if (events_.onError) {
+      events_.onError("RECORDER_ERROR", static_cast<int32_t>(kms::ErrorCode::kUnexpectedError),
+                      "cannot record to '" + setup_.uri + "': " + error.what());
     }
+    if (events_.onFinished) {
+      events_.onFinished();
+    }
+    return;
+  }
+  lock.unlock();
+  if (events_.onStarted) {
+    events_.onStarted();
   }
 }
 

@@ -44,6 +44,22 @@ GstElement* parseElement(const std::string& description) {
   return element;
 }
 
+// The muxer's request pad for audio or video, whatever its template is called ("video_%u" in
+// Matroska and MP4, "video" in FLV).
+GstPad* requestMuxerPad(GstElement* muxer, bool video) {
+  const char* prefix = video ? "video" : "audio";
+  const GList* templates = gst_element_class_get_pad_template_list(GST_ELEMENT_GET_CLASS(muxer));
+  for (const GList* item = templates; item != nullptr; item = item->next) {
+    auto* pad = static_cast<GstPadTemplate*>(item->data);
+    if (GST_PAD_TEMPLATE_DIRECTION(pad) == GST_PAD_SINK &&
+        GST_PAD_TEMPLATE_PRESENCE(pad) == GST_PAD_REQUEST &&
+        std::strncmp(GST_PAD_TEMPLATE_NAME_TEMPLATE(pad), prefix, std::strlen(prefix)) == 0) {
+      return gst_element_request_pad(muxer, pad, nullptr, nullptr);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -131,7 +147,7 @@ void Writer::addStream(const Profile& profile, const StreamStart& start, GstElem
     return;
   }
   GstPad* chainSrc = gst_element_get_static_pad(chain, "src");
-  GstPad* muxerSink = gst_element_request_pad_simple(muxer, start.video ? "video_%u" : "audio_%u");
+  GstPad* muxerSink = requestMuxerPad(muxer, start.video);
   const bool linked = muxerSink != nullptr && gst_pad_link(chainSrc, muxerSink) == GST_PAD_LINK_OK;
   gst_object_unref(chainSrc);
   if (muxerSink != nullptr) {
@@ -191,15 +207,20 @@ bool Writer::waitFinished(int timeoutMs) {
 void Writer::done() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (finished_) {
+    if (finished_ || finishing_) {
       return;
     }
-    finished_ = true;
+    finishing_ = true;
   }
-  finishedCv_.notify_all();
+  // Listeners first: the Stopped event goes out before stopAndWait() returns.
   if (events_.onFinished) {
     events_.onFinished();
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+  }
+  finishedCv_.notify_all();
 }
 
 gboolean Writer::onBusMessage(GstBus*, GstMessage* message, gpointer weakSelf) {
@@ -219,8 +240,11 @@ gboolean Writer::onBusMessage(GstBus*, GstMessage* message, gpointer weakSelf) {
                               (error != nullptr ? error->message : "?");
     // GStreamer puts the OS error ("system error: Permission denied") in the debug text.
     const char* system = debug != nullptr ? std::strstr(debug, "system error: ") : nullptr;
+    const char* flow = debug != nullptr ? std::strstr(debug, "streaming stopped, ") : nullptr;
     if (system != nullptr) {
       description += std::string(" (") + (system + 14) + ")";
+    } else if (flow != nullptr) {
+      description += std::string(" (") + flow + ")";
     }
     GST_WARNING("%s (%s)", description.c_str(), debug != nullptr ? debug : "");
     g_clear_error(&error);

@@ -71,6 +71,7 @@ class Writer : public std::enable_shared_from_this<Writer> {
   guint busWatch_ = 0;
   std::mutex mutex_;
   std::condition_variable finishedCv_;
+  bool finishing_ = false;  // done() ran or runs
   bool finished_ = false;
 };
 
