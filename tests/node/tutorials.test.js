@@ -1,21 +1,25 @@
-// docs/tutorials/hello-world and one-to-many: each app started as its README says (with the
-// test's node_modules), driven by clicks in headless chromium, the video checked in the page.
+// docs/tutorials/hello-world, one-to-many, player and hello-world-recording: each app started
+// as its README says (with the test's node_modules), driven by clicks in headless chromium,
+// the video checked in the page.
 'use strict';
 
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { after, before, describe, it } = require('node:test');
 
 const { startServer, freePort } = require('./lib/server');
 const { launchBrowser } = require('./lib/browser');
+const { makeMediaFiles, probe } = require('./lib/media');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startTutorial(name, kurentoUrl) {
+async function startTutorial(name, kurentoUrl, extraArgs = []) {
   const port = await freePort();
   const app = spawn(process.execPath, [path.join(__dirname, '..', '..', 'docs', 'tutorials', name, 'server.js'),
-    '--port', String(port), '--ws', kurentoUrl], {
+    '--port', String(port), '--ws', kurentoUrl, ...extraArgs], {
     env: { ...process.env, NODE_PATH: path.join(__dirname, 'node_modules') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -31,7 +35,7 @@ async function startTutorial(name, kurentoUrl) {
 }
 
 // Resolves once <video id> plays a stream with video (and audio when asked).
-async function waitForVideo(page, id, { audio = true, timeoutMs = 20000, logs = () => '' } = {}) {
+async function waitForVideo(page, id, { audio = true, timeoutMs = 20000, logs = () => '', minTime = 1 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let state;
   while (Date.now() < deadline) {
@@ -41,7 +45,7 @@ async function waitForVideo(page, id, { audio = true, timeoutMs = 20000, logs = 
       return { width: video.videoWidth, time: video.currentTime,
         audioTracks: stream ? stream.getAudioTracks().length : 0 };
     }, id);
-    if (state.width > 0 && state.time > 1 && (!audio || state.audioTracks > 0)) return state;
+    if (state.width > 0 && state.time > minTime && (!audio || state.audioTracks > 0)) return state;
     await sleep(200);
   }
   assert.fail(`#${id} shows no video: ${JSON.stringify(state)}\n${logs()}`);
@@ -74,6 +78,60 @@ describe('tutorials with headless chromium', () => {
       tutorial.app.kill();
     }
   });
+
+  it('Player: the page watches a file, pauses, seeks and resumes', async () => {
+    const media = await makeMediaFiles(6);
+    const tutorial = await startTutorial('player', server.url);
+    try {
+      const page = await chrome.browser.newPage();
+      await page.goto(tutorial.url);
+      await page.fill('#uri', `file://${path.join(media, 'vp8-opus.webm')}`);
+      await page.click('#start');
+      await waitForVideo(page, 'video', { logs: () => tutorial.output() });
+      const info = await (await page.waitForFunction(() => window.videoInfo, null, { timeout: 10000 })).jsonValue();
+      assert.equal(info.isSeekable, true);
+      assert.ok(Math.abs(info.duration - 6000) < 100, JSON.stringify(info));
+      await page.click('#pause');
+      await sleep(300);
+      await page.fill('#position', '4000');
+      await page.click('#seek');
+      await page.click('#resume');
+      await page.waitForFunction(() => window.lastPosition >= 4000, null, { timeout: 10000 });
+      await page.waitForFunction(() => window.playEnded, null, { timeout: 10000 });
+      await page.close();
+    } finally {
+      tutorial.app.kill();
+      fs.rmSync(media, { recursive: true, force: true });
+    }
+  });
+
+  for (const profile of ['WEBM', 'MP4']) {
+    it(`Hello World with recording (${profile}): records the camera, then plays it back`, async () => {
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-tutorial-rec-'));
+      const tutorial = await startTutorial('hello-world-recording', server.url, ['--dir', folder]);
+      try {
+        const page = await chrome.browser.newPage();
+        await page.goto(tutorial.url);
+        await page.selectOption('#profile', profile);
+        await page.click('#start');
+        await waitForVideo(page, 'remote', { logs: () => tutorial.output() });
+        await sleep(2000);
+        await page.click('#stop');
+        const uri = await page.waitForFunction(() => window.recordedUri, null, { timeout: 15000 });
+        const file = (await uri.jsonValue()).replace('file://', '');
+        const info = await probe(file);
+        assert.deepEqual(info.codecs, profile === 'MP4' ? ['h264', 'opus'] : ['opus', 'vp8'], JSON.stringify(info));
+        assert.ok(info.lastPacket >= 2.5, `recording of ${info.lastPacket} s`);
+        await page.click('#play');
+        await waitForVideo(page, 'remote', { logs: () => tutorial.output(), minTime: 1.5 });
+        await page.waitForFunction(() => window.playEnded, null, { timeout: 15000 });
+        await page.close();
+      } finally {
+        tutorial.app.kill();
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('one-to-many: a presenter and three viewers; one viewer leaves', async () => {
     const tutorial = await startTutorial('one-to-many', server.url);
