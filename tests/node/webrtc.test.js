@@ -10,6 +10,7 @@ const { startServer } = require('./lib/server');
 const { servePages, launchBrowser } = require('./lib/browser');
 const { sender, receiver, exitWithin, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
 const { startCoturn } = require('./lib/coturn');
+const peerPage = require('./lib/peer-page');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,41 +35,9 @@ describe('WebRtcEndpoint with headless chromium', () => {
     if (server) assert.equal(await server.stop(), 0, server.output());
   });
 
-  // Connects a new page to `endpoint` the way the tutorials do: trickle ICE both ways.
-  async function call(endpoint, options = {}) {
-    const page = await chrome.browser.newPage();
-    page.on('pageerror', (error) => console.error('page error', error));
-    await page.goto(`${pages.url}/peer.html`);
-    await page.exposeFunction('sendCandidate', (json) => {
-      endpoint.addIceCandidate(kurentoClient.getComplexType('IceCandidate')(JSON.parse(json)));
-    });
-    endpoint.on('IceCandidateFound', (event) => {
-      page.evaluate((candidate) => window.addCandidate(candidate), {
-        candidate: event.candidate.candidate, sdpMid: event.candidate.sdpMid,
-        sdpMLineIndex: event.candidate.sdpMLineIndex,
-      }).catch(() => {});
-    });
-    const offer = await page.evaluate((o) => window.startCall(o), options);
-    const answer = await endpoint.processOffer(offer);
-    if (process.env.KMS_TEST_SDP) console.log(offer, '\n----\n', answer);
-    await page.evaluate((sdp) => window.setAnswer(sdp), answer);
-    await endpoint.gatherCandidates();
-    return page;
-  }
-
-  async function waitForFrames(page, minFrames, timeoutMs = 20000, audio = true) {
-    const deadline = Date.now() + timeoutMs;
-    let received;
-    while (Date.now() < deadline) {
-      received = await page.evaluate(() => window.received());
-      if (received.video && received.video.framesDecoded >= minFrames &&
-          (!audio || (received.audio && received.audio.packetsReceived > 20))) {
-        return received;
-      }
-      await sleep(50);
-    }
-    assert.fail(`no media within ${timeoutMs} ms: ${JSON.stringify(received)}\n${server.output().slice(-3000)}`);
-  }
+  const call = (endpoint, options = {}) => peerPage.call(chrome, pages.url, endpoint, options);
+  const waitForFrames = (page, minFrames, timeoutMs = 20000, audio = true) =>
+    peerPage.waitForFrames(page, minFrames, { timeoutMs, audio, logs: () => server.output().slice(-3000) });
 
   it('Hello World: the browser gets its own camera back through one endpoint', async () => {
     const pipeline = await client.create('MediaPipeline');

@@ -1,8 +1,10 @@
 // One accepted TCP (or TLS) connection before it becomes a WebSocket: serves HTTP requests
-// (/healthz, /metrics, 404) and hands WebSocket upgrades on the configured path over.
+// (/healthz, /metrics, 404), hands WebSocket upgrades on the configured path over, and POSTs to
+// an HttpPostEndpoint's path to an UploadSession (decided on the header, before the body).
 #pragma once
 
 #include "NetworkContext.hpp"
+#include "UploadSession.hpp"
 #include "WebSocketConnection.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -61,11 +63,45 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void doRead() {
     parser_.emplace();
-    parser_->body_limit(kMaxBodyBytes);
+    // Beast checks Content-Length against the limit with the header: the upload limit first,
+    // 64 KiB for other requests once the path is known. (Not boost::none: Boost 1.74 compares
+    // the length with the empty optional and reports every body as over the limit.)
+    parser_->body_limit(kMaxUploadBytes);
     boost::beast::get_lowest_layer(stream_).expires_after(kTimeout);
-    boost::beast::http::async_read(
+    boost::beast::http::async_read_header(
         stream_, buffer_, *parser_,
-        boost::beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
+        boost::beast::bind_front_handler(&HttpSession::onHeader, this->shared_from_this()));
+  }
+
+  void onHeader(boost::beast::error_code ec, size_t /*bytes*/) {
+    if (ec) {
+      onRead(ec, 0);
+      return;
+    }
+    const auto& request = parser_->get();
+    std::string_view target(request.target().data(), request.target().size());
+    std::string_view path = target.substr(0, target.find('?'));
+    if (!network_.uploads.isUploadPath(path)) {
+      parser_->body_limit(kMaxBodyBytes);
+      boost::beast::http::async_read(
+          stream_, buffer_, *parser_,
+          boost::beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
+      return;
+    }
+    // Unknown and expired paths, and other methods, are answered without reading the body.
+    auto handler = network_.uploads.find(path);
+    if (!handler || request.method() != boost::beast::http::verb::post) {
+      const bool known = handler != nullptr;
+      reply(request.version(), known ? 405 : 404,
+            known ? "{\"error\":\"method not allowed: POST the media\"}"
+                  : "{\"error\":\"no such upload path (unknown or expired)\"}",
+            false);
+      return;
+    }
+    boost::beast::get_lowest_layer(stream_).expires_never();
+    std::make_shared<UploadSession<Stream>>(std::move(stream_), std::move(buffer_),
+                                            std::move(*parser_), std::move(handler))
+        ->start();
   }
 
   void onRead(boost::beast::error_code ec, size_t /*bytes*/) {
@@ -87,16 +123,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return;
     }
     std::string_view method(request.method_string().data(), request.method_string().size());
-    HttpReply reply = network_.http.handle(method, path);
+    HttpReply answer = network_.http.handle(method, path);
+    reply(request.version(), answer.status,
+          request.method() != boost::beast::http::verb::head ? std::move(answer.body) : "",
+          request.keep_alive(), answer.contentType);
+  }
+
+  void reply(unsigned version, unsigned status, std::string body, bool keepAlive,
+             const std::string& contentType = "application/json") {
     response_ = {};
-    response_.version(request.version());
-    response_.result(reply.status);
+    response_.version(version);
+    response_.result(status);
     response_.set(boost::beast::http::field::server, "Kurento Media Server");
-    response_.set(boost::beast::http::field::content_type, reply.contentType);
-    response_.keep_alive(request.keep_alive());
-    if (request.method() != boost::beast::http::verb::head) {
-      response_.body() = std::move(reply.body);
-    }
+    response_.set(boost::beast::http::field::content_type, contentType);
+    response_.keep_alive(keepAlive);
+    response_.body() = std::move(body);
     response_.prepare_payload();
     boost::beast::http::async_write(
         stream_, response_,

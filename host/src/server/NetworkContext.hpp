@@ -6,6 +6,7 @@
 #include "Metrics.hpp"
 #include "RpcHandler.hpp"
 #include "SessionManager.hpp"
+#include "Uploads.hpp"
 
 #include <gst/gst.h>
 
@@ -61,6 +62,7 @@ struct NetworkContext {
   HttpHandler& http;
   SessionManager& sessions;
   Metrics& metrics;
+  Uploads& uploads;           // POST targets of HttpPostEndpoints
   std::string webSocketPath;  // "/kurento"
   ConnectionSet connections;
 };

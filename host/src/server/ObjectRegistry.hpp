@@ -4,6 +4,7 @@
 
 #include "config/ServerConfig.hpp"
 #include "loader/ModuleLoader.hpp"
+#include "server/Uploads.hpp"
 
 #include <kms/sdk/Module.hpp>
 #include <kms/sdk/ServerContext.hpp>
@@ -68,6 +69,14 @@ class ObjectRegistry : public ServerContext {
   std::string moduleKmd(const std::string& moduleName) const override;
   std::string serverVersion() const override { return serverVersion_; }
   std::string metadata() const override { return config_.metadata; }
+  std::string registerHttpUpload(std::weak_ptr<HttpUploadHandler> handler) override {
+    return uploads_.add(std::move(handler));
+  }
+  void unregisterHttpUpload(const std::string& path) override { uploads_.remove(path); }
+  uint16_t httpPort() const override { return uploads_.port(); }
+
+  // The upload paths, served by the HTTP listener.
+  Uploads& uploads() { return uploads_; }
 
  private:
   struct Entry {
@@ -105,6 +114,7 @@ class ObjectRegistry : public ServerContext {
 
   EventSink* eventSink_ = nullptr;
   std::function<std::vector<std::string>()> sessionIdsProvider_;
+  Uploads uploads_;
 };
 
 // Shortens a client-supplied text for messages and logs (huge ids must not flood them).

@@ -60,7 +60,8 @@ struct Server::Impl {
         events(sessions, metrics),
         rpc(registry, sessions, metrics, modelMutex),
         http(metrics, sessions, registry),
-        webSockets(io, rpc, http, sessions, metrics, "/" + trimSlashes(config.path)),
+        webSockets(io, rpc, http, sessions, metrics, registry.uploads(),
+                   "/" + trimSlashes(config.path)),
         signals(io, SIGINT, SIGTERM),
         gcTimer(io),
         shutdownTimer(io) {}
@@ -132,6 +133,7 @@ int Server::Impl::run() {
   const std::string path = trimSlashes(config.path);
   try {
     port = webSockets.listen(config.bindAddress, config.port);
+    registry.uploads().setPort(port);
     if (config.secure) {
       securePort = webSockets.listenTls(config.bindAddress, config.secure->port,
                                         config.secure->certificateFile, config.secure->password);

@@ -96,9 +96,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
 };
 
 WebSocketServer::WebSocketServer(net::io_context& io, RpcHandler& rpc, HttpHandler& http,
-                                 SessionManager& sessions, Metrics& metrics,
+                                 SessionManager& sessions, Metrics& metrics, Uploads& uploads,
                                  std::string webSocketPath)
-    : io_(io), network_{rpc, http, sessions, metrics, std::move(webSocketPath), {}} {}
+    : io_(io), network_{rpc, http, sessions, metrics, uploads, std::move(webSocketPath), {}} {}
 
 WebSocketServer::~WebSocketServer() = default;
 

@@ -19,7 +19,8 @@ class WebSocketServer {
  public:
   // `webSocketPath` is the upgrade path with its leading slash ("/kurento").
   WebSocketServer(boost::asio::io_context& io, RpcHandler& rpc, HttpHandler& http,
-                  SessionManager& sessions, Metrics& metrics, std::string webSocketPath);
+                  SessionManager& sessions, Metrics& metrics, Uploads& uploads,
+                  std::string webSocketPath);
   ~WebSocketServer();
 
   // Binds and starts accepting; returns the bound port (useful with port 0). Throws

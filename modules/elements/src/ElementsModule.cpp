@@ -1,5 +1,6 @@
 // The elements module's start-up: its settings files are read once here, so that a wrong value
 // stops the server at start with the file and the key rather than failing every create later.
+#include "HttpEndpointImpl.hpp"
 #include "PlayerEndpointImpl.hpp"
 #include "webrtc/Certificates.hpp"
 #include "webrtc/WebRtcSettings.hpp"
@@ -14,6 +15,7 @@ void elementsModuleInit(kms::ServerContext& context) {
   webrtc::loadConfiguredCertificates(webRtc);
   webrtc::checkExternalAddresses(context.classConfig("RtpEndpoint"));
   PlayerEndpointImpl::readReconnectAttempts(context.classConfig("PlayerEndpoint"));
+  HttpEndpointImpl::readAnnouncedAddress(context.classConfig("HttpEndpoint"));
 }
 
 }  // namespace kurento

@@ -58,6 +58,10 @@ class TestContext : public ServerContext {
   std::string moduleKmd(const std::string& moduleName) const override;
   std::string serverVersion() const override { return "7.3.0"; }
   std::string metadata() const override { return ""; }
+  // No HTTP listener in these tests: uploads are exercised against the real server.
+  std::string registerHttpUpload(std::weak_ptr<kms::HttpUploadHandler>) override { return ""; }
+  void unregisterHttpUpload(const std::string&) override {}
+  uint16_t httpPort() const override { return 0; }
 
   std::map<std::string, ClassConfig> configs;
 

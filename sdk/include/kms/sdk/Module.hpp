@@ -9,7 +9,7 @@
 #include <cstdint>
 
 // Bumped whenever a type visible across the host/module boundary changes layout.
-#define KMS_MODULE_ABI_VERSION 1u
+#define KMS_MODULE_ABI_VERSION 2u  // 2: ServerContext gained the HTTP upload calls
 #define KMS_MODULE_ENTRY_SYMBOL "kms_module_descriptor"
 
 namespace kms {

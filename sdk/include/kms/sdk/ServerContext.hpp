@@ -2,8 +2,10 @@
 #pragma once
 
 #include <kms/sdk/Config.hpp>
+#include <kms/sdk/HttpUpload.hpp>
 #include <kms/sdk/RemoteObject.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -54,6 +56,13 @@ class ServerContext {
   virtual std::string serverVersion() const = 0;
   // Operator-supplied metadata (config key mediaServer.metadata), "" when none.
   virtual std::string metadata() const = 0;
+
+  // HTTP uploads: POSTs to the returned path (an unguessable "/upload/<id>") on the server's
+  // HTTP port reach `handler` while it lives and until the path is unregistered.
+  virtual std::string registerHttpUpload(std::weak_ptr<HttpUploadHandler> handler) = 0;
+  virtual void unregisterHttpUpload(const std::string& path) = 0;
+  // The port of the plain HTTP/WebSocket listener (0 before the server listens).
+  virtual uint16_t httpPort() const = 0;
 };
 
 // The process-wide context, set by the host before any module is initialised.
