@@ -234,7 +234,7 @@ describe('filters with real media', () => {
     // is x 123..167, y 31..75 here.
     const faceSource = () => {
       assert.ok(fs.existsSync(FACE_PICTURE), `${FACE_PICTURE} is missing: run scripts/install-deps.sh --tests`);
-      return `filesrc location=${FACE_PICTURE} ! pngdec ! imagefreeze is-live=true ! videoconvert ! videoscale add-borders=true ! video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=30/1 ! videoconvert`;
+      return `filesrc location=${FACE_PICTURE} ! pngdec ! imagefreeze is-live=true ! videoconvert ! videoscale add-borders=true ! video/x-raw,width=${WIDTH},height=${HEIGHT},pixel-aspect-ratio=1/1,framerate=30/1 ! videoconvert`;
     };
     const FACE_CENTRE = [145, 53];
 
