@@ -18,3 +18,7 @@ KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurent
   node "$here/bench/webrtc/webrtc-bench.js" ${WEBRTC_BENCH_ARGS:-}
 # shellcheck disable=SC2086
 "$build/bin/webrtc-peer-bench" ${WEBRTC_PEER_BENCH_ARGS:-}
+# FaceOverlayFilter; FACE_OVERLAY_BENCH_ARGS e.g. "--seconds 20"
+# shellcheck disable=SC2086
+KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
+  node "$here/bench/filters/face-overlay-bench.js" ${FACE_OVERLAY_BENCH_ARGS:-}
