@@ -288,6 +288,35 @@ describe('filters with real media', () => {
     });
   });
 
+  describe('chained filters', () => {
+    it('ImageOverlayFilter -> GStreamerFilter videoflip: the overlay comes out mirrored', async () => {
+      const pipeline = await create('MediaPipeline');
+      const input = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const output = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const overlay = await create('ImageOverlayFilter', { mediaPipeline: pipeline });
+      const flip = await create('GStreamerFilter', { mediaPipeline: pipeline, command: 'videoflip video-direction=horiz' });
+      await invoke(input, 'connect', { sink: overlay });
+      await invoke(overlay, 'connect', { sink: flip });
+      await invoke(flip, 'connect', { sink: output });
+      // Magenta on the left quarter of a black frame; mirrored, it is on the right quarter.
+      await invoke(overlay, 'addImage', { id: 'left', uri: imageUrl('magenta.png'),
+        offsetXPercent: 0, offsetYPercent: 0, widthPercent: 0.25, heightPercent: 1,
+        keepAspectRatio: false, center: false });
+      const port = await freeUdpPort();
+      const receiver = frameReceiver(port, WIDTH, HEIGHT);
+      children.push(receiver.child);
+      await invoke(output, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port, direction: 'recvonly' }] }) });
+      const answer = await invoke(input, 'processOffer', {
+        offer: sdpOffer({ media: [{ ...VP8, port: 5000, direction: 'sendonly' }] }) });
+      const sender = launch(`${testSource('black')} ! ${VP8_ENCODE} ! udpsink host=127.0.0.1 port=${mediaPort(answer, 'video')}`);
+      children.push(sender);
+      const points = [[30, 120], [WIDTH - 30, 120]];
+      await receiver.waitFor((frame) => isDark(receiver.pixel(frame, ...points[0])) &&
+        isMagenta(receiver.pixel(frame, ...points[1])), { describe: describePixels(receiver, points) });
+      await release({ pipeline, receiver, sender });
+    });
+  });
+
   describe('ZBarFilter', () => {
     it('raises CodeFound once with the exact value of a QR code in view', async () => {
       const value = 'kms-ZBar-4711.v1';
