@@ -166,13 +166,19 @@ describe('filters with real media', () => {
         /GStreamerFilter\.conf\.ini: key 'allowedElements': no GStreamer element named 'nosuchthing'/);
     });
 
-    it('filterType AUDIO runs audio elements and passes video through', async () => {
-      const pipeline = await create('MediaPipeline');
-      const filter = await create('GStreamerFilter', { mediaPipeline: pipeline, command: 'volume volume=0.5', filterType: 'AUDIO' });
-      await invoke(filter, 'setElementProperty', { propertyName: 'volume', propertyValue: '2.0' });
-      const outOfRange = await invokeError(filter, 'setElementProperty', { propertyName: 'volume', propertyValue: '99' });
+    it('filterType AUDIO takes audio elements and passes video through unchanged', async () => {
+      const run = await chain('GStreamerFilter', { command: 'volume volume=0.5', filterType: 'AUDIO' },
+        testSource('smpte'));
+      const points = [[10, 60], [WIDTH - 10, 60]];
+      await run.receiver.waitFor((frame) => {
+        const [left, right] = points.map(([x, y]) => run.receiver.pixel(frame, x, y));
+        return left[0] > 150 && left[1] > 150 && left[2] > 150 && right[2] > 150 && right[0] < 80;
+      }, { describe: describePixels(run.receiver, points) });
+      await invoke(run.filter, 'setElementProperty', { propertyName: 'volume', propertyValue: '2.0' });
+      const outOfRange = await invokeError(run.filter, 'setElementProperty', { propertyName: 'volume', propertyValue: '99' });
       assert.equal(outOfRange.code, ILLEGAL_PARAM);
-      await rpc.call('release', { object: pipeline });
+      assert.match(outOfRange.message, /out of range/);
+      await release(run);
     });
   });
 
