@@ -12,12 +12,13 @@ const { after, before, describe, it } = require('node:test');
 
 const { connect } = require('./lib/rpc');
 const { startServer } = require('./lib/server');
-const { launch, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
+const { launch, sender: rtpSender, receiver: rtpReceiver, exitWithin, sdpOffer, mediaPort, freeUdpPort } = require('./lib/gst');
 const { frameReceiver, isMagenta, isDark } = require('./lib/frames');
 const { rgbaPng } = require('./lib/png');
 
 const FACE_PICTURE = path.join(__dirname, 'media', 'astronaut.png');
 const VP8 = { type: 'video', pt: 96, rtpmap: 'VP8/90000' };
+const OPUS = { type: 'audio', pt: 111, rtpmap: 'opus/48000/2' };
 const VP8_ENCODE = 'vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96';
 const ILLEGAL_PARAM = 40107;
 const WIDTH = 320;
@@ -295,6 +296,34 @@ describe('filters with real media', () => {
   });
 
   describe('chained filters', () => {
+    it('audio passes an OpenCV filter untouched and goes through an AUDIO GStreamerFilter', async () => {
+      const pipeline = await create('MediaPipeline');
+      const input = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const output = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const overlay = await create('ImageOverlayFilter', { mediaPipeline: pipeline });
+      const volume = await create('GStreamerFilter', { mediaPipeline: pipeline, command: 'volume volume=0.8', filterType: 'AUDIO' });
+      await invoke(input, 'connect', { sink: overlay });
+      await invoke(overlay, 'connect', { sink: volume });
+      await invoke(volume, 'connect', { sink: output });
+      const audioPort = await freeUdpPort();
+      const videoPort = await freeUdpPort();
+      const audioIn = rtpReceiver('OPUS', audioPort, 50, '127.0.0.1');
+      const receiver = frameReceiver(videoPort, WIDTH, HEIGHT);
+      children.push(audioIn, receiver.child);
+      await invoke(output, 'processOffer', { offer: sdpOffer({ media: [
+        { ...OPUS, port: audioPort, direction: 'recvonly' }, { ...VP8, port: videoPort, direction: 'recvonly' }] }) });
+      const answer = await invoke(input, 'processOffer', { offer: sdpOffer({ media: [
+        { ...OPUS, port: 5002, direction: 'sendonly' }, { ...VP8, port: 5000, direction: 'sendonly' }] }) });
+      const audioOut = rtpSender('OPUS', mediaPort(answer, 'audio'));
+      const videoOut = launch(`${testSource('smpte')} ! ${VP8_ENCODE} ! udpsink host=127.0.0.1 port=${mediaPort(answer, 'video')}`);
+      children.push(audioOut, videoOut);
+      assert.equal(await exitWithin(audioIn, 15000), 0, audioIn.output());
+      await receiver.waitFor(() => true);
+      assert.equal(await invoke(output, 'isMediaFlowingIn', { mediaType: 'AUDIO', sinkMediaDescription: 'default' }), true);
+      audioOut.kill('SIGKILL');
+      await release({ pipeline, receiver, sender: videoOut });
+    });
+
     it('ImageOverlayFilter -> GStreamerFilter videoflip: the overlay comes out mirrored', async () => {
       const pipeline = await create('MediaPipeline');
       const input = await create('RtpEndpoint', { mediaPipeline: pipeline });
