@@ -12,10 +12,10 @@ namespace kurento {
 namespace {
 void checkFactor(const char* name, double value, bool positive) {
   if (!std::isfinite(value) || (positive && value <= 0.0)) {
-    throw kms::KurentoException(
-        kms::ErrorCode::kMediaObjectIllegalParamError,
-        std::string(name) + " must be a " + (positive ? "positive " : "") +
-            "ratio of the face's size (1.0 is the face's size); got " + std::to_string(value));
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                std::string(name) + " must be a " + (positive ? "positive " : "") +
+                                    "ratio of the face's size (1.0 is the face's size); got " +
+                                    std::to_string(value));
   }
 }
 }  // namespace
@@ -30,8 +30,7 @@ FaceOverlayFilterImpl::FaceOverlayFilterImpl(
   setInput(MediaType::AUDIO, outputSinkPad(MediaType::AUDIO));
 }
 
-void FaceOverlayFilterImpl::setOverlayedImage(const std::string& uri,
-                                              const double& offsetXPercent,
+void FaceOverlayFilterImpl::setOverlayedImage(const std::string& uri, const double& offsetXPercent,
                                               const double& offsetYPercent,
                                               const double& widthPercent,
                                               const double& heightPercent) {
@@ -40,8 +39,8 @@ void FaceOverlayFilterImpl::setOverlayedImage(const std::string& uri,
   checkFactor("widthPercent", widthPercent, true);
   checkFactor("heightPercent", heightPercent, true);
   auto overlay = std::make_shared<Overlay>(
-      Overlay{filters::AlphaOverlay(filters::loadOverlayImage(uri)), offsetXPercent,
-              offsetYPercent, widthPercent, heightPercent});
+      Overlay{filters::AlphaOverlay(filters::loadOverlayImage(uri)), offsetXPercent, offsetYPercent,
+              widthPercent, heightPercent});
   std::lock_guard<std::mutex> lock(mutex_);
   overlay_ = std::move(overlay);
 }
@@ -64,11 +63,10 @@ void FaceOverlayFilterImpl::process(cv::Mat& frame) {
     return;  // nothing to draw: no detection either
   }
   for (const cv::Rect& face : detector_->offer(frame)) {
-    const cv::Rect target(
-        static_cast<int>(std::lround(face.x + overlay_->offsetX * face.width)),
-        static_cast<int>(std::lround(face.y + overlay_->offsetY * face.height)),
-        static_cast<int>(std::lround(overlay_->width * face.width)),
-        static_cast<int>(std::lround(overlay_->height * face.height)));
+    const cv::Rect target(static_cast<int>(std::lround(face.x + overlay_->offsetX * face.width)),
+                          static_cast<int>(std::lround(face.y + overlay_->offsetY * face.height)),
+                          static_cast<int>(std::lround(overlay_->width * face.width)),
+                          static_cast<int>(std::lround(overlay_->height * face.height)));
     overlay_->picture.draw(frame, target);
   }
 }

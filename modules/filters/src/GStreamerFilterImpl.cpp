@@ -46,8 +46,7 @@ void GStreamerFilterImpl::setElementProperty(const std::string& propertyName,
   GParamSpec* spec =
       g_object_class_find_property(G_OBJECT_GET_CLASS(element), propertyName.c_str());
   if ((spec->flags & G_PARAM_WRITABLE) == 0 || (spec->flags & G_PARAM_CONSTRUCT_ONLY) != 0) {
-    refuse("property '" + propertyName + "' of " + GST_OBJECT_NAME(element) +
-           " cannot be changed");
+    refuse("property '" + propertyName + "' of " + GST_OBJECT_NAME(element) + " cannot be changed");
   }
   GValue value = G_VALUE_INIT;
   g_value_init(&value, G_PARAM_SPEC_VALUE_TYPE(spec));

@@ -42,9 +42,9 @@ void ImageOverlayFilterImpl::addImage(const std::string& id, const std::string& 
   checkFraction("offsetYPercent", offsetYPercent, true);
   checkFraction("widthPercent", widthPercent, false);
   checkFraction("heightPercent", heightPercent, false);
-  auto placed = std::make_shared<Placed>(Placed{
-      filters::AlphaOverlay(filters::loadOverlayImage(uri)), offsetXPercent, offsetYPercent,
-      widthPercent, heightPercent, keepAspectRatio, center});
+  auto placed = std::make_shared<Placed>(
+      Placed{filters::AlphaOverlay(filters::loadOverlayImage(uri)), offsetXPercent, offsetYPercent,
+             widthPercent, heightPercent, keepAspectRatio, center});
   std::lock_guard<std::mutex> lock(mutex_);
   images_[id] = std::move(placed);
 }

@@ -22,7 +22,7 @@ class ZBarFilterImpl : public ZBarFilterBase {
  private:
   void process(cv::Mat& frame);
 
-  filters::CodeScanner scanner_;               // the streaming thread's only
+  filters::CodeScanner scanner_;  // the streaming thread's only
   std::chrono::steady_clock::time_point lastScan_{};
   filters::BgrFrames frames_;
 };

@@ -36,26 +36,25 @@ std::string errorOf(const std::function<void()>& action) {
 TEST(AlphaBlend, BlendsByAlphaAndClipsOutsideTheFrame) {
   cv::Mat frame(10, 10, CV_8UC3, cv::Scalar(0, 0, 0));
   cv::Mat picture(4, 4, CV_8UC4, cv::Scalar(255, 255, 255, 255));
-  picture.row(0).setTo(cv::Scalar(255, 255, 255, 0));     // transparent
-  picture.row(1).setTo(cv::Scalar(255, 255, 255, 128));   // half
-  blendOver(frame, picture, cv::Rect(-2, 8, 4, 4));       // mostly outside: only 2x2 drawn
+  picture.row(0).setTo(cv::Scalar(255, 255, 255, 0));    // transparent
+  picture.row(1).setTo(cv::Scalar(255, 255, 255, 128));  // half
+  blendOver(frame, picture, cv::Rect(-2, 8, 4, 4));      // mostly outside: only 2x2 drawn
   EXPECT_EQ(frame.at<cv::Vec3b>(8, 0), cv::Vec3b(0, 0, 0));
   EXPECT_EQ(frame.at<cv::Vec3b>(9, 1), cv::Vec3b(128, 128, 128));
   EXPECT_EQ(frame.at<cv::Vec3b>(9, 2), cv::Vec3b(0, 0, 0));
 
   AlphaOverlay overlay(picture);
   cv::Mat other(10, 10, CV_8UC3, cv::Scalar(0, 0, 0));
-  overlay.draw(other, cv::Rect(0, 0, 8, 8));              // scaled x2: rows 4..7 opaque
+  overlay.draw(other, cv::Rect(0, 0, 8, 8));  // scaled x2: rows 4..7 opaque
   EXPECT_EQ(other.at<cv::Vec3b>(6, 6), cv::Vec3b(255, 255, 255));
   EXPECT_EQ(other.at<cv::Vec3b>(0, 0), cv::Vec3b(0, 0, 0));
-  overlay.draw(other, cv::Rect(20, 20, 8, 8));            // wholly outside: nothing, no crash
+  overlay.draw(other, cv::Rect(20, 20, 8, 8));  // wholly outside: nothing, no crash
 }
 
 class ImageFetchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kms-fetch-" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() / ("kms-fetch-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -81,8 +80,9 @@ TEST_F(ImageFetchTest, NamesTheUriAndTheReason) {
   FILE* file = fopen(text.c_str(), "w");
   fputs("not a picture", file);
   fclose(file);
-  EXPECT_NE(errorOf([&] { loadOverlayImage(uri("text.png")); })
-                .find("'" + uri("text.png") + "': not a picture that can be decoded"),
+  EXPECT_NE(errorOf([&] {
+              loadOverlayImage(uri("text.png"));
+            }).find("'" + uri("text.png") + "': not a picture that can be decoded"),
             std::string::npos);
   EXPECT_NE(errorOf([&] { loadOverlayImage(uri("missing.png")); }).find(uri("missing.png")),
             std::string::npos);
@@ -98,8 +98,8 @@ GstElement* make(const char* factory) {
 
 TEST(ElementPolicy, RefusesWhatReachesOutsideUnlessAllowed) {
   ElementPolicy policy;
-  for (const char* factory : {"filesink", "udpsink", "souphttpsrc", "multifilesink",
-                              "uridecodebin", "splitmuxsink", "vp8enc"}) {
+  for (const char* factory : {"filesink", "udpsink", "souphttpsrc", "multifilesink", "uridecodebin",
+                              "splitmuxsink", "vp8enc"}) {
     GstElement* element = make(factory);
     ASSERT_NE(element, nullptr) << factory;
     EXPECT_TRUE(policy.refusal(element).has_value()) << factory;
@@ -109,7 +109,8 @@ TEST(ElementPolicy, RefusesWhatReachesOutsideUnlessAllowed) {
                               "capsfilter", "videoscale", "audioecho", "videobox"}) {
     GstElement* element = make(factory);
     ASSERT_NE(element, nullptr) << factory;
-    EXPECT_FALSE(policy.refusal(element).has_value()) << factory << ": " << *policy.refusal(element);
+    EXPECT_FALSE(policy.refusal(element).has_value())
+        << factory << ": " << *policy.refusal(element);
     gst_object_unref(element);
   }
   ElementPolicy allowing({"filesink"});
@@ -119,18 +120,21 @@ TEST(ElementPolicy, RefusesWhatReachesOutsideUnlessAllowed) {
 }
 
 TEST(ElementPolicy, SettingsAreChecked) {
-  EXPECT_EQ(ElementPolicy::fromConfig(kms::ClassConfig("G.conf.ini", {{"allowedElements", " filesink , udpsink"}}))
+  EXPECT_EQ(ElementPolicy::fromConfig(
+                kms::ClassConfig("G.conf.ini", {{"allowedElements", " filesink , udpsink"}}))
                 .allowed(),
             (std::set<std::string>{"filesink", "udpsink"}));
-  EXPECT_THROW(ElementPolicy::fromConfig(kms::ClassConfig("G.conf.ini", {{"allowedElements", "nosuch"}})),
-               kms::ConfigError);
+  EXPECT_THROW(
+      ElementPolicy::fromConfig(kms::ClassConfig("G.conf.ini", {{"allowedElements", "nosuch"}})),
+      kms::ConfigError);
   EXPECT_THROW(ElementPolicy::fromConfig(kms::ClassConfig("G.conf.ini", {{"allowed", "filesink"}})),
                kms::ConfigError);
 }
 
 TEST(FilterCommand, ParsesChainsAndKeepsTheirProperties) {
   FilterType type = FilterType::AUTODETECT;
-  auto bin = parseFilterCommand("videoflip method=horizontal-flip ! videobalance saturation=0", type);
+  auto bin =
+      parseFilterCommand("videoflip method=horizontal-flip ! videobalance saturation=0", type);
   EXPECT_EQ(type, FilterType::VIDEO);
   auto elements = chainElements(GST_BIN(bin.get()));
   ASSERT_EQ(elements.size(), 2u);
@@ -154,19 +158,21 @@ cv::Mat qrFrame(const std::string& data) {
   GError* error = nullptr;
   const std::string description =
       "videotestsrc pattern=white num-buffers=1 ! video/x-raw,width=320,height=240 ! "
-      "qroverlay case-sensitive=true pixel-size=3 data=" + data +
-      " ! videoconvert ! video/x-raw,format=BGR ! fakesink name=sink signal-handoffs=true";
+      "qroverlay case-sensitive=true pixel-size=3 data=" +
+      data + " ! videoconvert ! video/x-raw,format=BGR ! fakesink name=sink signal-handoffs=true";
   auto pipeline = kms::GRef<GstElement>::adopt(gst_parse_launch(description.c_str(), &error));
   EXPECT_EQ(error, nullptr);
   cv::Mat frame(240, 320, CV_8UC3);
   auto sink = kms::GRef<GstElement>::adopt(gst_bin_get_by_name(GST_BIN(pipeline.get()), "sink"));
-  g_signal_connect(sink.get(), "handoff", G_CALLBACK(+[](GstElement*, GstBuffer* buffer, GstPad*, gpointer out) {
+  g_signal_connect(sink.get(), "handoff",
+                   G_CALLBACK(+[](GstElement*, GstBuffer* buffer, GstPad*, gpointer out) {
                      gst_buffer_extract(buffer, 0, static_cast<cv::Mat*>(out)->data, 320 * 240 * 3);
-                   }), &frame);
+                   }),
+                   &frame);
   gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
   auto bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline.get()));
-  GstMessage* message = gst_bus_timed_pop_filtered(bus.get(), 10 * GST_SECOND,
-      static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  GstMessage* message = gst_bus_timed_pop_filtered(
+      bus.get(), 10 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
   EXPECT_EQ(GST_MESSAGE_TYPE(message), GST_MESSAGE_EOS);
   gst_message_unref(message);
   gst_element_set_state(pipeline.get(), GST_STATE_NULL);
@@ -203,7 +209,8 @@ std::vector<cv::Rect> detectIn(const cv::Mat& frame) {
 
 TEST(FaceDetector, FindsTheAstronautsFaceAndNothingInTheDark) {
   cv::Mat picture = cv::imread(KMS_FACE_PICTURE);
-  ASSERT_FALSE(picture.empty()) << KMS_FACE_PICTURE << " is missing: scripts/install-deps.sh --tests";
+  ASSERT_FALSE(picture.empty()) << KMS_FACE_PICTURE
+                                << " is missing: scripts/install-deps.sh --tests";
   cv::Mat frame(480, 640, CV_8UC3, cv::Scalar(0, 0, 0));
   cv::resize(picture, frame(cv::Rect(80, 0, 480, 480)), cv::Size(480, 480));
   auto faces = detectIn(frame);

@@ -42,7 +42,8 @@ FaceDetector::~FaceDetector() {
 std::vector<cv::Rect> FaceDetector::offer(const cv::Mat& frame) {
   const auto now = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mutex_);
-  const auto pause = std::max<std::chrono::steady_clock::duration>(options_.interval, lastDuration_);
+  const auto pause =
+      std::max<std::chrono::steady_clock::duration>(options_.interval, lastDuration_);
   if (!busy_ && now - lastEnd_ >= pause && frame.cols > 0) {
     busy_ = true;
     lock.unlock();

@@ -19,7 +19,7 @@ constexpr const char* kAllowedKey = "allowedElements";
 // element reads or writes something outside the pipeline.
 const std::set<std::string>& outsideWords() {
   static const std::set<std::string> words = {
-      "location", "uri",  "url",    "file",    "filename", "path",   "dir",  "directory",
+      "location", "uri",  "url",    "file",    "filename", "path",    "dir", "directory",
       "folder",   "host", "socket", "address", "port",     "command", "exec"};
   return words;
 }

@@ -70,8 +70,8 @@ void checkPads(const std::string& command, GstElement* bin, FilterType& type) {
     } else if (accepts(sinks[0], "audio/x-raw")) {
       type = FilterType::AUDIO;
     } else {
-      refuse(command, "its sink pad takes neither raw audio nor raw video (" +
-                          capsText(sinks[0]) + ")");
+      refuse(command,
+             "its sink pad takes neither raw audio nor raw video (" + capsText(sinks[0]) + ")");
     }
   }
   const char* wanted = rawCaps(type);
@@ -127,7 +127,8 @@ void reapplyProperties(const std::string& command, GstElement* bin) {
   }
   for (size_t i = 0; i < chain.size(); ++i) {
     for (const auto& [name, text] : chain[i]) {
-      GParamSpec* spec = g_object_class_find_property(G_OBJECT_GET_CLASS(elements[i]), name.c_str());
+      GParamSpec* spec =
+          g_object_class_find_property(G_OBJECT_GET_CLASS(elements[i]), name.c_str());
       if (spec == nullptr || (spec->flags & G_PARAM_WRITABLE) == 0 ||
           (spec->flags & G_PARAM_CONSTRUCT_ONLY) != 0) {
         continue;
@@ -202,8 +203,8 @@ kms::GRef<GstElement> parseFilterCommand(const std::string& command, FilterType&
     refuse(command, "it is empty");
   }
   GError* error = nullptr;
-  GstElement* parsed = gst_parse_bin_from_description_full(
-      command.c_str(), TRUE, nullptr, GST_PARSE_FLAG_FATAL_ERRORS, &error);
+  GstElement* parsed = gst_parse_bin_from_description_full(command.c_str(), TRUE, nullptr,
+                                                           GST_PARSE_FLAG_FATAL_ERRORS, &error);
   if (parsed == nullptr || error != nullptr) {
     const std::string reason = error != nullptr ? error->message : "it does not parse";
     g_clear_error(&error);
@@ -233,15 +234,15 @@ GstPad* buildFilterGraph(GstBin* bin, GstElement* filter, FilterType type, GstPa
                                 "cannot link the GStreamerFilter to its output");
   }
   // decodebin's pad appears once it knows the stream; raw media passes through it unchanged.
-  g_signal_connect(decode, "pad-added", G_CALLBACK(+[](GstElement*, GstPad* pad, gpointer first) {
-                     auto sink = kms::GRef<GstPad>::adopt(
-                         gst_element_get_static_pad(GST_ELEMENT(first), "sink"));
-                     if (!gst_pad_is_linked(sink.get()) &&
-                         gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
-                       GST_WARNING("cannot link the decoder's pad %s", GST_PAD_NAME(pad));
-                     }
-                   }),
-                   inFirst);
+  g_signal_connect(
+      decode, "pad-added", G_CALLBACK(+[](GstElement*, GstPad* pad, gpointer first) {
+        auto sink =
+            kms::GRef<GstPad>::adopt(gst_element_get_static_pad(GST_ELEMENT(first), "sink"));
+        if (!gst_pad_is_linked(sink.get()) && gst_pad_link(pad, sink.get()) != GST_PAD_LINK_OK) {
+          GST_WARNING("cannot link the decoder's pad %s", GST_PAD_NAME(pad));
+        }
+      }),
+      inFirst);
   auto input = kms::GRef<GstPad>::adopt(gst_element_get_static_pad(decode, "sink"));
   return input.get();
 }

@@ -43,10 +43,10 @@ BgrFrames::BgrFrames(GstBin* bin, GstPad* output, std::string owner, Process pro
                                 "cannot link the OpenCV filter's video converters");
   }
   auto bgrOut = kms::GRef<GstPad>::adopt(gst_element_get_static_pad(bgr, "src"));
-  gst_pad_add_probe(bgrOut.get(),
-                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
-                                                 GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
-                    &BgrFrames::onProbe, this, nullptr);
+  gst_pad_add_probe(
+      bgrOut.get(),
+      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+      &BgrFrames::onProbe, this, nullptr);
   auto i420Out = kms::GRef<GstPad>::adopt(gst_element_get_static_pad(i420, "src"));
   if (gst_pad_link(i420Out.get(), output) != GST_PAD_LINK_OK) {
     throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,

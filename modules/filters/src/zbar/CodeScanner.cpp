@@ -1,7 +1,7 @@
 #include "zbar/CodeScanner.hpp"
 
-#include <opencv2/imgproc.hpp>
 #include <zbar.h>
+#include <opencv2/imgproc.hpp>
 
 #include <stdexcept>
 
@@ -29,9 +29,9 @@ std::vector<FoundCode> CodeScanner::scan(const cv::Mat& frame,
   if (zbar_scan_image(scanner_, image) > 0) {
     for (const zbar_symbol_t* symbol = zbar_image_first_symbol(image); symbol != nullptr;
          symbol = zbar_symbol_next(symbol)) {
-      FoundCode code{zbar_get_symbol_name(zbar_symbol_get_type(symbol)),
-                     std::string(zbar_symbol_get_data(symbol),
-                                 zbar_symbol_get_data_length(symbol))};
+      FoundCode code{
+          zbar_get_symbol_name(zbar_symbol_get_type(symbol)),
+          std::string(zbar_symbol_get_data(symbol), zbar_symbol_get_data_length(symbol))};
       auto key = std::make_pair(code.codeType, code.value);
       auto seen = inView_.find(key);
       if (seen == inView_.end() || now - seen->second > forgetAfter) {
