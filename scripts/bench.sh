@@ -22,3 +22,7 @@ KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurent
 # shellcheck disable=SC2086
 KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
   node "$here/bench/player/remux-bench.js" ${REMUX_BENCH_ARGS:-}
+# FaceOverlayFilter; FACE_OVERLAY_BENCH_ARGS e.g. "--seconds 20"
+# shellcheck disable=SC2086
+KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
+  node "$here/bench/filters/face-overlay-bench.js" ${FACE_OVERLAY_BENCH_ARGS:-}

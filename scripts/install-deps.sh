@@ -11,6 +11,7 @@ packages=(
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   rapidjson-dev libssl-dev libgtest-dev libopencv-dev
   libnice-dev
+  libzbar-dev opencv-data
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3 ffmpeg iproute2 chromium coturn)
@@ -39,5 +40,24 @@ if [[ "${1:-}" == "--tests" ]]; then
   if [[ ! -d "$here/tests/node/node_modules/kurento-client" ||
         ! -d "$here/tests/node/node_modules/playwright-core" ]]; then
     (cd "$here/tests/node" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# A picture of a face that is free to use, for the FaceOverlayFilter and Magic Mirror tests:
+# scikit-image's astronaut.png (Eileen Collins, NASA, public domain), taken out of Debian's
+# python3-skimage package without installing it (and its Python dependencies).
+if [[ "${1:-}" == "--tests" ]]; then
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  face="$here/tests/node/media/astronaut.png"
+  if [[ ! -s "$face" ]]; then
+    mkdir -p "$(dirname "$face")"
+    download=$(mktemp -d)
+    (cd "$download" && { apt-get download -q python3-skimage >/dev/null 2>&1 ||
+      { $([[ $(id -u) -eq 0 ]] || echo sudo) apt-get update -q >/dev/null &&
+        apt-get download -q python3-skimage; }; })
+    dpkg-deb --fsys-tarfile "$download"/python3-skimage_*.deb |
+      tar -x -O ./usr/lib/python3/dist-packages/skimage/data/astronaut.png >"$face.part"
+    mv "$face.part" "$face"
+    rm -rf "$download"
   fi
 fi

@@ -4,11 +4,10 @@
 #pragma once
 
 #include "OpenCVFilterBase.hpp"
+#include "opencv/BgrFrames.hpp"
 
-#include <gst/video/video.h>
 #include <opencv2/core.hpp>
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -20,7 +19,7 @@ class OpenCVFilterImpl : public OpenCVFilterBase {
   OpenCVFilterImpl(const std::shared_ptr<MediaObjectImpl>& parent, const std::string& name);
 
   // Frames given to process() so far.
-  uint64_t processedFrames() const { return processedFrames_; }
+  uint64_t processedFrames() const { return frames_.processedFrames(); }
 
  protected:
   // Called from a GStreamer streaming thread for every video frame (8-bit BGR, the frame's
@@ -28,14 +27,7 @@ class OpenCVFilterImpl : public OpenCVFilterBase {
   virtual void process(cv::Mat& frame) = 0;
 
  private:
-  static GstPadProbeReturn onFrame(GstPad* pad, GstPadProbeInfo* info, gpointer self);
-  void onDecodedPad(GstPad* pad);
-
-  GstElement* convertIn_ = nullptr;  // owned by bin()
-  GstVideoInfo video_{};             // of the BGR frames; set on their caps (streaming thread)
-  bool videoKnown_ = false;
-  std::atomic<uint64_t> processedFrames_{0};
-  std::atomic<bool> failureLogged_{false};
+  filters::BgrFrames frames_;
 };
 
 }  // namespace kurento

@@ -20,14 +20,15 @@ async function servePages() {
   return { url: `http://localhost:${server.address().port}`, close: () => server.close() };
 }
 
-async function launchBrowser() {
+// `extraArgs`: more chromium switches (e.g. --use-file-for-fake-video-capture=<file.y4m>).
+async function launchBrowser({ extraArgs = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required'],
+      '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
   return {
     browser,
