@@ -26,7 +26,7 @@ async function startTutorial(name, kurentoUrl, extraArgs = []) {
   let output = '';
   app.stdout.on('data', (chunk) => { output += chunk; });
   app.stderr.on('data', (chunk) => { output += chunk; });
-  const deadline = Date.now() + 10000;
+  const deadline = Date.now() + 30000;  // node and kurento-client load slowly on a busy machine
   while (!output.includes(`http://localhost:${port}/`)) {
     if (Date.now() > deadline) throw new Error(`${name} did not start:\n${output}`);
     await sleep(50);

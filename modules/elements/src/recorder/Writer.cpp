@@ -137,11 +137,10 @@ void Writer::addStream(const Profile& profile, const StreamStart& start, GstElem
   stream.appsrc = rtp::addElement(bin, "appsrc");
   g_object_set(stream.appsrc, "format", GST_FORMAT_TIME, "is-live", FALSE, "max-bytes",
                kMaxQueuedBytes, "block", FALSE, "caps", start.caps, nullptr);
-  GstElement* queue = rtp::addElement(bin, "queue");
+  // appsrc pushes from a thread of its own: no queue between it and the chain.
   GstElement* chain = parseBin(chainText);
   gst_bin_add(bin, chain);
-  rtp::linkPads(stream.appsrc, "src", queue, "sink");
-  rtp::linkPads(queue, "src", chain, "sink");
+  rtp::linkPads(stream.appsrc, "src", chain, "sink");
   if (muxer == nullptr) {
     rtp::linkPads(chain, "src", sink, "sink");
     return;
