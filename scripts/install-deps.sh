@@ -15,6 +15,8 @@ packages=(
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3 ffmpeg iproute2 chromium coturn)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+  # tests/packaging: build the .debs, check them, make the apt repository.
+  packages+=(dpkg-dev debhelper fakeroot lintian devscripts apt-utils adduser)
 fi
 
 missing=()
