@@ -117,7 +117,6 @@ std::string scaffold(const ScaffoldOptions& options) {
   write("README.md", templates::kReadme);
   write("debian/control", templates::kDebianControl);
   write("debian/rules", templates::kDebianRules);
-  write("debian/kms-" + words.fill("@package@") + ".install", templates::kDebianInstall);
   write("debian/changelog", templates::kDebianChangelog);
   write("debian/copyright", templates::kDebianCopyright);
   write("debian/source/format", templates::kDebianSourceFormat);

@@ -1,5 +1,6 @@
 // The debian/ folder `--scaffold` writes: `dpkg-buildpackage -b` builds the module into a .deb
-// (kms-<module>) against the installed kms-sdk-dev. The package depends on kms-module-abi-<N>,
+// (kms-<module>: what `cmake --install` installs, i.e. the module, its IDL and its headers)
+// against the installed kms-sdk-dev. The package depends on kms-module-abi-<N>,
 // N read from the SDK (pkg-config kms-sdk, variable moduleabi) when the package is built, so
 // that apt installs it only next to a kurento-media-server whose loader accepts that ABI.
 #include "ScaffoldTemplates.hpp"
@@ -54,11 +55,6 @@ override_dh_shlibdeps:
 
 override_dh_gencontrol:
 	dh_gencontrol -- -Vkms:ModuleAbi=$(KMS_MODULE_ABI)
-)";
-
-const char* const kDebianInstall = R"(usr/lib/*/kurento/modules/libkms@module@.so
-usr/share/kurento/kmd/@module@.kmd.json
-usr/include/kurento/modules/@module@
 )";
 
 const char* const kDebianChangelog = R"(kms-@package@ (0.1.0) bookworm; urgency=medium

@@ -18,7 +18,6 @@ extern const char* const kReadme;
 // debian/ (ScaffoldDebian.cpp)
 extern const char* const kDebianControl;
 extern const char* const kDebianRules;
-extern const char* const kDebianInstall;
 extern const char* const kDebianChangelog;
 extern const char* const kDebianCopyright;
 extern const char* const kDebianSourceFormat;
