@@ -18,6 +18,8 @@ if [[ "${1:-}" == "--tests" ]]; then
   # PlayerEndpoint tests: an RTSP server (GStreamer's library through Python).
   packages+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+  # tests/packaging: build the .debs, check them, make the apt repository.
+  packages+=(dpkg-dev debhelper fakeroot lintian devscripts apt-utils adduser)
 fi
 
 missing=()

@@ -3,6 +3,7 @@
 #include "FileWriter.hpp"
 #include "ScaffoldTemplates.hpp"
 
+#include <ctime>
 #include <filesystem>
 #include <regex>
 #include <stdexcept>
@@ -28,8 +29,21 @@ struct Words {
   }
 };
 
+// The time of the scaffold in a Debian changelog's format, and its year.
+std::string utcTime(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[64];
+  return std::string(text, std::strftime(text, sizeof text, format, &utc));
+}
+
 Words wordsFor(const ScaffoldOptions& options) {
   const bool cv = options.opencv;
+  std::string package = options.moduleName;  // Debian package names have no '_'
+  for (char& c : package) {
+    c = c == '_' ? '-' : c;
+  }
   const std::string importLine =
       R"(
     { "name": "core", "version": "^7.0.0" })";
@@ -41,6 +55,10 @@ Words wordsFor(const ScaffoldOptions& options) {
       {"@accessors@", templates::kAccessorsCpp},
       {"@Class@", options.className},
       {"@module@", options.moduleName},
+      {"@package@", package},
+      {"@moduleDepends@", cv ? "kms-filters" : "kms-core"},
+      {"@date@", utcTime("%a, %d %b %Y %H:%M:%S +0000")},
+      {"@year@", utcTime("%Y")},
       {"@base@", cv ? "OpenCVFilter" : "Filter"},
       {"@kind@", cv ? "an OpenCV filter: process() gets every frame as a cv::Mat"
                     : "a GStreamer filter that counts video frames"},
@@ -97,6 +115,14 @@ std::string scaffold(const ScaffoldOptions& options) {
   write("src/" + cls + "Impl.cpp", options.opencv ? templates::kOpenCvImplCpp : templates::kImplCpp);
   write("tests/" + name + ".test.js", templates::kTestJs);
   write("README.md", templates::kReadme);
+  write("debian/control", templates::kDebianControl);
+  write("debian/rules", templates::kDebianRules);
+  write("debian/changelog", templates::kDebianChangelog);
+  write("debian/copyright", templates::kDebianCopyright);
+  write("debian/source/format", templates::kDebianSourceFormat);
+  fs::permissions(project / "debian/rules", fs::perms::owner_exec | fs::perms::group_exec |
+                                                fs::perms::others_exec,
+                  fs::perm_options::add);
   return project.string();
 }
 

@@ -391,6 +391,17 @@ filter.on('FramesCounted', (event) => console.log(event.frames));
 
 Install with `cmake --install build` (into `lib/kurento/modules` under the prefix), or copy the
 `.so` into a folder on the server's `--modules-path`.
+
+## Debian package
+
+    dpkg-buildpackage -b -us -uc
+    apt-get install ../kms-@package@_0.1.0_*.deb
+
+`debian/` builds `kms-@package@` against the installed `kms-sdk-dev`. It depends on
+`kms-module-abi-<N>`, the module ABI of that SDK (`pkg-config --variable=moduleabi kms-sdk`):
+only a `kurento-media-server` whose loader accepts ABI N provides it, so apt refuses the package
+next to a server of another ABI instead of the server refusing the module at start-up. Set
+the maintainer in `debian/control` and `debian/changelog`, and the license in `debian/copyright`.
 )";
 
 }  // namespace kmsidl::templates

@@ -15,5 +15,11 @@ extern const char* const kOpenCvImplHpp;
 extern const char* const kOpenCvImplCpp;
 extern const char* const kTestJs;
 extern const char* const kReadme;
+// debian/ (ScaffoldDebian.cpp)
+extern const char* const kDebianControl;
+extern const char* const kDebianRules;
+extern const char* const kDebianChangelog;
+extern const char* const kDebianCopyright;
+extern const char* const kDebianSourceFormat;
 
 }  // namespace kmsidl::templates

@@ -175,6 +175,15 @@ TEST_F(GeneratorToolTest, ScaffoldWritesAProjectWhoseIdlValidates) {
     EXPECT_TRUE(fs::is_regular_file(project / file)) << file;
   }
   EXPECT_THAT(readFile(project / "src/EdgeFilterImpl.hpp"), HasSubstr("void process(cv::Mat& frame) override;"));
+  // debian/: a kms-edge-filter package depending on the SDK's module ABI and on kms-filters.
+  for (const char* file : {"debian/control", "debian/rules", "debian/changelog", "debian/copyright",
+                           "debian/source/format"}) {
+    EXPECT_TRUE(fs::is_regular_file(project / file)) << file;
+  }
+  EXPECT_THAT(readFile(project / "debian/control"),
+              HasSubstr("Depends: ${shlibs:Depends}, ${misc:Depends}, kms-module-abi-${kms:ModuleAbi}, kms-filters\n"));
+  EXPECT_THAT(readFile(project / "debian/rules"), HasSubstr("pkg-config --variable=moduleabi kms-sdk"));
+  EXPECT_NE(fs::status(project / "debian/rules").permissions() & fs::perms::owner_exec, fs::perms::none);
   const fs::path kmd = fs::path(CORE_KMD_PATH).parent_path().parent_path();
   const ToolRun check = creator("--check --kmd '" + (project / "edge_filter.kmd.json").string() +
                                 "' --import-kmd '" CORE_KMD_PATH "' --import-kmd '" +
