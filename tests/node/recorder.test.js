@@ -134,6 +134,24 @@ describe('RecorderEndpoint', () => {
     await pipeline.release();
   });
 
+  it('records a player through a filter (GStreamerFilter videoflip), audio passing it', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const player = await pipeline.create('PlayerEndpoint', { uri: `file://${path.join(media, 'vp8-opus.webm')}` });
+    const filter = await pipeline.create('GStreamerFilter', { command: 'videoflip method=horizontal-flip' });
+    const file = path.join(dir, 'filtered', 'a.webm');
+    const recorder = await pipeline.create('RecorderEndpoint', { uri: `file://${file}`, stopOnEndOfStream: true });
+    await player.connect(filter);
+    await filter.connect(recorder);
+    const stopped = nextEvent(recorder, 'Stopped', 15000);
+    await recorder.record();
+    await player.play();
+    await stopped;
+    const info = await probe(file);
+    assert.deepEqual(info.codecs, ['opus', 'vp8'], JSON.stringify(info));
+    assert.ok(Math.abs(durationOf(info) - 4) < 0.5, JSON.stringify(info));
+    await pipeline.release();
+  });
+
   it('pauses without a gap: 2 s + pause + 2 s make a 4 s file; events and states follow', async () => {
     const pipeline = await client.create('MediaPipeline');
     const source = await rtpSource(pipeline);

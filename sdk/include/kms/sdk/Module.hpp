@@ -8,8 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 
-// Bumped whenever a type visible across the host/module boundary changes layout.
-#define KMS_MODULE_ABI_VERSION 2u  // 2: ServerContext gained the HTTP upload calls
+// Bumped whenever a type visible across the host/module boundary changes layout
+// (2: ServerContext gained the HTTP upload calls).
+#define KMS_MODULE_ABI_VERSION 2u
 #define KMS_MODULE_ENTRY_SYMBOL "kms_module_descriptor"
 
 namespace kms {
