@@ -19,21 +19,13 @@ const { connect } = require(path.join(tests, 'lib', 'rpc'));
 const { startServer } = require(path.join(tests, 'lib', 'server'));
 const { launch, sdpOffer, mediaPort } = require(path.join(tests, 'lib', 'gst'));
 const { rgbaPng } = require(path.join(tests, 'lib', 'png'));
+const { cpuSeconds, numberOption } = require(path.join(__dirname, '..', 'lib', 'common'));
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
+const option = numberOption;
 const SECONDS = option('seconds', 20);
 const WARMUP_S = 2;
 const FACE = path.join(tests, 'media', 'astronaut.png');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function run(server, rpc, clip, filterType, filterParams, setUp) {
   const invoke = async (object, operation, operationParams) =>

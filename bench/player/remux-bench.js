@@ -17,21 +17,13 @@ const kurentoClient = require(path.join(tests, 'node_modules', 'kurento-client')
 const { startServer } = require(path.join(tests, 'lib', 'server'));
 const { probe } = require(path.join(tests, 'lib', 'media'));
 const { nextEvent } = require(path.join(tests, 'lib', 'calls'));
+const { cpuSeconds, numberOption } = require(path.join(__dirname, '..', 'lib', 'common'));
 
 const run = promisify(execFile);
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
+const option = numberOption;
 const SECONDS = option('seconds', 60);
 const HEIGHT = option('height', 720);
 const WIDTH = Math.round((HEIGHT * 16) / 9 / 2) * 2;
-
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime + stime, in ticks of 10 ms
-}
 
 async function makeInput(dir) {
   const file = path.join(dir, 'input.mp4');

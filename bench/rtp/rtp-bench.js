@@ -7,28 +7,19 @@
 
 const crypto = require('node:crypto');
 const dgram = require('node:dgram');
-const fs = require('node:fs');
 const path = require('node:path');
 
 const tests = path.join(__dirname, '..', '..', 'tests', 'node');
 const { connect } = require(path.join(tests, 'lib', 'rpc'));
 const { startServer } = require(path.join(tests, 'lib', 'server'));
 const { launch, sdpOffer, mediaPort } = require(path.join(tests, 'lib', 'gst'));
+const { cpuSeconds, numberOption } = require(path.join(__dirname, '..', 'lib', 'common'));
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
+const option = numberOption;
 const STREAMS = option('streams', 4);
 const SECONDS = option('seconds', 10);
 const SUITE = 'AES_CM_128_HMAC_SHA1_80';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;  // utime + stime, in ticks of 10 ms
-}
 
 async function run(secure) {
   const server = await startServer();

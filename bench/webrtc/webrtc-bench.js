@@ -7,13 +7,13 @@
 // Usage: KMS_BINARY=... KMS_MODULES_PATH=... node webrtc-bench.js
 'use strict';
 
-const fs = require('node:fs');
 const path = require('node:path');
 
 const tests = path.join(__dirname, '..', '..', 'tests', 'node');
 const kurentoClient = require(path.join(tests, 'node_modules', 'kurento-client'));
 const { startServer } = require(path.join(tests, 'lib', 'server'));
 const { servePages, launchBrowser } = require(path.join(tests, 'lib', 'browser'));
+const { cpuSeconds } = require(path.join(__dirname, '..', 'lib', 'common'));
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -29,11 +29,6 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function connectPage(chrome, pages, endpoint, options) {
