@@ -152,6 +152,9 @@ describe('configuration in Kurento formats', () => {
       ['WebRtcEndpoint.conf.ini', 'iceTcp=maybe\n', /WebRtcEndpoint\.conf\.ini: key 'iceTcp'/],
       ['WebRtcEndpoint.conf.ini', 'externalIPv4=my.host.example\n', /key 'externalIPv4': 'my\.host\.example' is not a numeric IPv4 address/],
       ['RtpEndpoint.conf.ini', 'externalIPv6=192.0.2.1\n', /RtpEndpoint\.conf\.ini: key 'externalIPv6': '192\.0\.2\.1' is not a numeric IPv6 address/],
+      ['UriEndpoint.conf.ini', 'defaultPath=ftp://files/\n', /UriEndpoint\.conf\.ini: key 'defaultPath': 'ftp:\/\/files\/' is not a file:\/\/\/, http:\/\/ or https:\/\/ URI/],
+      ['PlayerEndpoint.conf.ini', 'rtspReconnectAttempts=-1\n', /PlayerEndpoint\.conf\.ini: key 'rtspReconnectAttempts': -1 is outside \[0, 1000\]/],
+      ['HttpEndpoint.conf.ini', 'announcedAddress=my host\n', /HttpEndpoint\.conf\.ini: key 'announcedAddress': 'my host' is not a host name or an IP address/],
     ];
     for (const [file, text, message] of cases) {
       await assert.rejects(startServer({ ini: { [file]: text } }), message, `${file}: ${text}`);
