@@ -32,8 +32,8 @@ struct MediaElementImpl::Connection {
   MediaType type = MediaType::kInvalid;
   std::string sourceDescription;
   std::string sinkDescription;
-  GstPad* teePad = nullptr;     // request pad of the source's tee
-  GstPad* ghostPad = nullptr;   // the source bin's ghost of teePad
+  GstPad* ghostPad = nullptr;   // the source bin's output to the sink, fed by its adapter
+  std::atomic<bool> adapted{false};  // the adapter delivers what the sink accepts
   GstElement* loop = nullptr;   // connection to itself: a queue in the pipeline between them
 };
 
@@ -59,6 +59,12 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add(bin(), tee);
     tees_[slot(type)] = tee;
+    adapters_[slot(type)] = std::make_unique<FormatAdapter>(
+        bin(), tee, type == MediaType::VIDEO, std::string("adapter_") + lowerName(type),
+        [this, type](bool transcoding) {
+          reportTranscoding(type, std::string("adapter_") + lowerName(type), transcoding);
+        },
+        [this] { return startBitrateBps(); });
   }
 }
 
@@ -78,6 +84,7 @@ MediaElementImpl::Settings MediaElementImpl::readSettings(const kms::ClassConfig
 MediaElementImpl::~MediaElementImpl() {
   inMonitors_ = {};
   outMonitors_ = {};
+  adapters_ = {};
 }
 
 size_t MediaElementImpl::slot(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
@@ -224,10 +231,9 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   connection->type = type;
   connection->sourceDescription = sourceDescription;
   connection->sinkDescription = sinkDescription;
-  connection->teePad = gst_element_request_pad_simple(tees_[slot(type)], "src_%u");
   const std::string ghostName =
       std::string("src_") + lowerName(type) + "_" + std::to_string(padCounter_++);
-  connection->ghostPad = gst_ghost_pad_new(ghostName.c_str(), connection->teePad);
+  connection->ghostPad = gst_ghost_pad_new_no_target(ghostName.c_str(), GST_PAD_SRC);
   gst_pad_set_active(connection->ghostPad, TRUE);
   gst_element_add_pad(bin_.get(), connection->ghostPad);
   GstPadLinkReturn linked = GST_PAD_LINK_OK;
@@ -238,12 +244,18 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   }
   if (linked != GST_PAD_LINK_OK) {
     gst_element_remove_pad(bin_.get(), connection->ghostPad);
-    gst_element_release_request_pad(tees_[slot(type)], connection->teePad);
-    gst_object_unref(connection->teePad);
     throw kms::KurentoException(kms::ErrorCode::kConnectError,
                                 "cannot link " + id() + " to " + sink.id() + " (" +
                                     lowerName(type) + "): " + gst_pad_link_get_name(linked));
   }
+  kms::MiniRef<GstCaps> wanted(sink.acceptedInput(type));
+  std::weak_ptr<MediaElementImpl> weakSink = connection->sink;
+  adapters_[slot(type)]->attach(connection->ghostPad, wanted.get(), &connection->adapted,
+                                [weakSink, type](GstElement* encoder) {
+                                  if (auto sink = weakSink.lock()) {
+                                    sink->inputEncoderChanged(type, encoder);
+                                  }
+                                });
   sinks_.push_back(connection);
   {
     std::lock_guard<std::recursive_mutex> sinkLock(sink.mutex_);
@@ -380,6 +392,7 @@ void MediaElementImpl::unlink(const Connection& connection) {
     sinks_.erase(it);
   }
   auto sink = keep->sink.lock();
+  adapters_[slot(keep->type)]->detach(keep->ghostPad);
   if (keep->loop != nullptr) {
     removeLoop(*keep);  // unlinks both sides as the queue leaves the pipeline
   } else if (sink) {
@@ -396,8 +409,6 @@ void MediaElementImpl::unlink(const Connection& connection) {
   }
   gst_pad_set_active(keep->ghostPad, FALSE);
   gst_element_remove_pad(bin_.get(), keep->ghostPad);
-  gst_element_release_request_pad(tees_[slot(keep->type)], keep->teePad);
-  gst_object_unref(keep->teePad);
   GST_INFO("%s disconnected from %s (%s)", id().c_str(), keep->sinkId.c_str(),
            lowerName(keep->type));
 
@@ -555,8 +566,78 @@ bool MediaElementImpl::isMediaFlowingOut(const MediaType& mediaType,
   return monitor && monitor->isFlowing();
 }
 
-bool MediaElementImpl::isMediaTranscoding(const MediaType&, const std::string&) {
-  return false;  // a plain element forwards what it receives; encoders override this
+bool MediaElementImpl::isMediaTranscoding(const MediaType& mediaType, const std::string& binName) {
+  std::lock_guard<std::mutex> lock(transcodingMutex_);
+  for (const auto& [key, transcoding] : transcoding_) {
+    if (key.first == mediaType && (binName == "default" || binName.empty() || binName == key.second) &&
+        transcoding) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void MediaElementImpl::reportTranscoding(MediaType type, const std::string& binName,
+                                         bool transcoding) {
+  {
+    std::lock_guard<std::mutex> lock(transcodingMutex_);
+    auto [entry, added] = transcoding_.emplace(std::make_pair(type, binName), transcoding);
+    if (!added && entry->second == transcoding) {
+      return;
+    }
+    entry->second = transcoding;
+  }
+  GST_INFO("%s: %s %s (%s)", id().c_str(), transcoding ? "transcoding" : "not transcoding",
+           lowerName(type), binName.c_str());
+  MediaTranscodingStateChanged event;
+  event.state = transcoding ? MediaTranscodingState::TRANSCODING
+                            : MediaTranscodingState::NOT_TRANSCODING;
+  event.binName = binName;
+  event.mediaType = type;
+  raiseMediaTranscodingStateChanged(event);
+}
+
+GstCaps* MediaElementImpl::acceptedInput(MediaType) { return nullptr; }
+
+void MediaElementImpl::inputEncoderChanged(MediaType, GstElement*) {}
+
+std::shared_ptr<MediaElementImpl::Connection> MediaElementImpl::sourceConnection(
+    MediaType type) const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  for (const auto& weak : sources_) {
+    auto connection = weak.lock();
+    if (connection && connection->type == type) {
+      return connection;
+    }
+  }
+  return nullptr;
+}
+
+void MediaElementImpl::inputFormatChanged(MediaType type) {
+  if (type == MediaType::DATA) {
+    return;
+  }
+  std::shared_ptr<Connection> connection = sourceConnection(type);
+  std::shared_ptr<MediaElementImpl> source = connection ? connection->source.lock() : nullptr;
+  if (!source) {
+    return;
+  }
+  kms::MiniRef<GstCaps> wanted(acceptedInput(type));
+  source->adapters_[slot(type)]->setWanted(connection->ghostPad, wanted.get());
+}
+
+bool MediaElementImpl::inputAdapted(MediaType type) const {
+  std::shared_ptr<Connection> connection = type == MediaType::DATA ? nullptr : sourceConnection(type);
+  return connection && connection->adapted;
+}
+
+int MediaElementImpl::startBitrateBps() const {
+  int bps = encoderBitrateBps_;
+  bps = std::max(bps, static_cast<int>(minEncoderBitrateBps_));
+  if (maxEncoderBitrateBps_ > 0) {
+    bps = std::min(bps, static_cast<int>(maxEncoderBitrateBps_));
+  }
+  return bps;
 }
 
 namespace {

@@ -381,7 +381,8 @@ WebRtcEndpointImpl::Line* WebRtcEndpointImpl::lineOf(MediaType type) {
 GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   auto* watch = static_cast<InputWatch*>(data);
   WebRtcEndpointImpl* self = watch->self;
-  std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+  const bool adapted = self->inputAdapted(watch->type);  // before our lock (lock order)
+  std::unique_lock<std::recursive_mutex> lock(self->mutex_);
   Line* line = self->lineOf(watch->type);
   GstCaps* caps = gst_pad_get_current_caps(pad);
   if (line == nullptr || line->sinkPad == nullptr || caps == nullptr) {
@@ -389,6 +390,20 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
       gst_caps_unref(caps);
     }
     return GST_PAD_PROBE_DROP;  // nothing negotiated to send this on (yet)
+  }
+  if (mediaOf(caps) != line->codec->encodedCaps) {
+    // Another format: while the source adapts it for us, this was queued before; if the
+    // source has not heard of our negotiation yet, it is told once; after that, we transcode.
+    const bool ask = !adapted && !self->askedSource_[slotOf(watch->type)];
+    if (adapted || ask) {
+      self->askedSource_[slotOf(watch->type)] = true;
+      gst_caps_unref(caps);
+      lock.unlock();
+      if (ask) {
+        self->inputFormatChanged(watch->type);
+      }
+      return GST_PAD_PROBE_DROP;
+    }
   }
   try {
     // The payloader describes the stream from its own headers (e.g. H.264 profile-level-id
@@ -405,7 +420,8 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
                                            self->getMtu(), caps, pad, setterSink);
     gst_object_unref(setterSink);
-    self->transcoding_[slotOf(watch->type)] = path.transcoding;
+    self->reportTranscoding(watch->type, std::string("sender_") + lowerName(watch->type),
+                            path.transcoding);
     if (path.encoder != nullptr) {
       self->steerEncoder(path.encoder);
     }
@@ -695,10 +711,6 @@ void WebRtcEndpointImpl::requestKeyframe() {
                                 id() + " receives no video to request a keyframe of");
   }
   gst_element_send_event(depayloader, rtp::newKeyframeRequest());
-}
-
-bool WebRtcEndpointImpl::isMediaTranscoding(const MediaType& mediaType, const std::string&) {
-  return mediaType != MediaType::DATA && transcoding_[slotOf(mediaType)];
 }
 
 }  // namespace kurento
