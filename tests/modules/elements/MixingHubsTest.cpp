@@ -1,6 +1,7 @@
-// Composite and Mixer with real GStreamer media, in-process: three inputs of known colours and
+// Composite, Mixer and AlphaBlending with real GStreamer media, in-process: three inputs of known colours and
 // tones go through PassThroughs into HubPorts; what a port outputs is checked pixel by pixel
-// (Composite's grid, Mixer's routed video) and by frequency (whose tones a port hears).
+// (Composite's grid, Mixer's routed video, AlphaBlending's placements) and by frequency (whose tones a port hears).
+#include "AlphaBlendingImpl.hpp"
 #include "CompositeImpl.hpp"
 #include "MixerImpl.hpp"
 #include "HubPortImpl.hpp"
@@ -260,6 +261,43 @@ TEST_F(MixingHubsTest, MixerPortsHearAndSeeWhatTheyAreConnectedTo) {
   mixer->disconnect(MediaType::AUDIO, ports[2], ports[0]);
   const std::vector<int16_t> after = samples(tap(*ports[0], MediaType::AUDIO));
   EXPECT_GT(power(after, kInputs[1].toneHz), 100 * power(after, kInputs[2].toneHz));
+}
+
+TEST_F(MixingHubsTest, AlphaBlendingDrawsPortsWhereTheyArePlacedOverTheMaster) {
+  hub_ = context_.add(std::make_shared<AlphaBlendingImpl>(pipeline_),
+                      "p_kurento.MediaPipeline/a_kurento.AlphaBlending");
+  auto blending = std::static_pointer_cast<AlphaBlendingImpl>(hub_);
+  std::vector<std::shared_ptr<HubPortImpl>> ports;
+  for (int i = 0; i < 3; ++i) {
+    ports.push_back(addInput(kInputs[i], i));
+  }
+  blending->setMaster(ports[0], 0);
+  blending->setPortProperties(0.5, 0.5, 1, 0.5, 0.5, ports[1]);  // green, bottom right quarter
+  // ports[2] (blue) is not placed: not drawn.
+  GstAppSink* video = tap(*ports[2], MediaType::VIDEO);
+  const std::vector<uint8_t> blended = picture(video);
+  ASSERT_EQ(blended.size(), 320u * 240u * 3u) << "no 320x240 picture (the master's size)";
+  const Rgb topLeft = pixelAt(blended, 80, 60, 320);
+  const Rgb bottomRight = pixelAt(blended, 240, 180, 320);
+  const Rgb topRight = pixelAt(blended, 240, 60, 320);
+  EXPECT_TRUE(near(topLeft, kInputs[0].colour)) << topLeft.r << "," << topLeft.g << "," << topLeft.b;
+  EXPECT_TRUE(near(bottomRight, kInputs[1].colour))
+      << bottomRight.r << "," << bottomRight.g << "," << bottomRight.b;
+  EXPECT_TRUE(near(topRight, kInputs[0].colour)) << topRight.r << "," << topRight.g << "," << topRight.b;
+
+  // Moved to the top left: the bottom right shows the master again.
+  blending->setPortProperties(0.0, 0.0, 1, 0.5, 0.5, ports[1]);
+  const std::vector<uint8_t> moved = picture(video);
+  ASSERT_EQ(moved.size(), 320u * 240u * 3u);
+  EXPECT_TRUE(near(pixelAt(moved, 80, 60, 320), kInputs[1].colour));
+  EXPECT_TRUE(near(pixelAt(moved, 240, 180, 320), kInputs[0].colour));
+  try {
+    blending->setPortProperties(0.5, 0.5, 1, 1.5, 0.5, ports[1]);
+    FAIL() << "a width over 1 must be refused";
+  } catch (const kms::KurentoException& error) {
+    EXPECT_EQ(error.code(), kms::ErrorCode::kMediaObjectIllegalParamError);
+    EXPECT_NE(std::string(error.what()).find("relativeWidth must be within 0-1"), std::string::npos);
+  }
 }
 
 TEST_F(MixingHubsTest, CompositeRefusesABadSize) {
