@@ -136,6 +136,7 @@ describe('Kurento protocol over WebSocket', () => {
       await rpc.call('subscribe', { object: element, type: 'ElementConnected' });
       await second.call('subscribe', { object: element, type: 'ElementConnected' });
       await second.call('subscribe', { object: element, type: 'MediaFlowInStateChange' });
+      await second.call('subscribe', { object: element, type: 'MediaTranscodingStateChange' });
       await rpc.call('invoke', { object: element, operation: 'connect', operationParams: { sink: other } });
       const match = (e) => e.object === element && e.type === 'ElementConnected';
       await rpc.waitForEvent(match);
