@@ -2,7 +2,8 @@
 # Builds and runs the benchmarks on loopback; prints the figures. Arguments go to kms-bench
 # (e.g. --invokes 20000 --cycles 200); RTP_BENCH_ARGS to the RTP one (e.g. "--streams 2"),
 # WEBRTC_BENCH_ARGS to the browser one, WEBRTC_PEER_BENCH_ARGS to the webrtcbin one
-# (e.g. "--viewers 1,5 --seconds 5").
+# (e.g. "--viewers 1,5 --seconds 5"), TRANSCODE_BENCH_ARGS to the transcoding and Composite
+# one (e.g. "--seconds 5").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${KMS_BUILD_DIR:-$here/build}"
@@ -18,3 +19,5 @@ KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurent
   node "$here/bench/webrtc/webrtc-bench.js" ${WEBRTC_BENCH_ARGS:-}
 # shellcheck disable=SC2086
 "$build/bin/webrtc-peer-bench" ${WEBRTC_PEER_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+"$build/bin/transcode-bench" ${TRANSCODE_BENCH_ARGS:-}
