@@ -28,10 +28,16 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   GstCaps* caps = gst_caps_from_string(kMixCaps);
   g_object_set(member.output, "caps", caps, nullptr);
   gst_caps_unref(caps);
+  // An unlinked output would stop the mixer for good (not-linked), and with it every member
+  // feeding it: the mix ends in a tee that tolerates it until the caller links its pad.
+  member.outTee = addElement(bin_, "tee");
+  g_object_set(member.outTee, "allow-not-linked", TRUE, nullptr);
+  member.outPad = gst_element_request_pad_simple(member.outTee, "src_%u");
   gst_element_link(member.input, member.tee);
   gst_element_link(member.silence, member.mixer);
-  gst_element_link(member.mixer, member.output);
-  for (GstElement* element : {member.output, member.mixer, member.tee, member.input, member.silence}) {
+  gst_element_link_many(member.mixer, member.output, member.outTee, nullptr);
+  for (GstElement* element :
+       {member.outTee, member.output, member.mixer, member.tee, member.input, member.silence}) {
     gst_element_sync_state_with_parent(element);
   }
   Member& added = members_[id] = std::move(member);
@@ -44,9 +50,8 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   GST_INFO("member %s joins the audio mix (%zu members)", id.c_str(), members_.size());
   Pads pads;
   pads.input = gst_element_get_static_pad(added.input, "sink");
-  pads.output = gst_element_get_static_pad(added.output, "src");
-  gst_object_unref(pads.input);  // the elements keep them as long as the member
-  gst_object_unref(pads.output);
+  pads.output = added.outPad;
+  gst_object_unref(pads.input);  // the element keeps it as long as the member
   return pads;
 }
 
@@ -62,7 +67,10 @@ void AudioMixBus::remove(const std::string& id) {
       unfeed(other, member, otherId);
     }
   }
-  for (GstElement* element : {member.silence, member.input, member.tee, member.mixer, member.output}) {
+  gst_element_release_request_pad(member.outTee, member.outPad);
+  gst_object_unref(member.outPad);
+  for (GstElement* element :
+       {member.silence, member.input, member.tee, member.mixer, member.output, member.outTee}) {
     stopAndRemove(bin_, element);
   }
   members_.erase(found);

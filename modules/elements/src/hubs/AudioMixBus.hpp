@@ -44,6 +44,8 @@ class AudioMixBus {
     GstElement* silence = nullptr;  // audiotestsrc ! capsfilter (a bin)
     GstElement* mixer = nullptr;
     GstElement* output = nullptr;   // capsfilter after the mixer
+    GstElement* outTee = nullptr;   // lets the mix run before (and after) it is linked
+    GstPad* outPad = nullptr;       // its request pad given out (a reference)
     std::map<std::string, Feed> heard;  // by the id of the member heard
   };
 
