@@ -289,6 +289,7 @@ void WebRtcEndpointImpl::rememberMids(const std::string& localSdp) {
 std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(offer, true);
+  awaitingSource_ = {true, true};  // until onNegotiated has told the source
   configureIce();
   requestSinkPads();
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, offer, kOfferError);
@@ -354,6 +355,7 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
 void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(answer, false);
+  awaitingSource_ = {true, true};  // until onNegotiated has told the source
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, answer, kAnswerError);
   watchDtls();
   // The pads requested for the offer send what the answer chose.
@@ -382,7 +384,7 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   auto* watch = static_cast<InputWatch*>(data);
   WebRtcEndpointImpl* self = watch->self;
   const bool adapted = self->inputAdapted(watch->type);  // before our lock (lock order)
-  std::unique_lock<std::recursive_mutex> lock(self->mutex_);
+  std::lock_guard<std::recursive_mutex> lock(self->mutex_);
   Line* line = self->lineOf(watch->type);
   GstCaps* caps = gst_pad_get_current_caps(pad);
   if (line == nullptr || line->sinkPad == nullptr || caps == nullptr) {
@@ -391,19 +393,13 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     }
     return GST_PAD_PROBE_DROP;  // nothing negotiated to send this on (yet)
   }
-  if (mediaOf(caps) != line->codec->encodedCaps) {
-    // Another format: while the source adapts it for us, this was queued before; if the
-    // source has not heard of our negotiation yet, it is told once; after that, we transcode.
-    const bool ask = !adapted && !self->askedSource_[slotOf(watch->type)];
-    if (adapted || ask) {
-      self->askedSource_[slotOf(watch->type)] = true;
-      gst_caps_unref(caps);
-      lock.unlock();
-      if (ask) {
-        self->inputFormatChanged(watch->type);
-      }
-      return GST_PAD_PROBE_DROP;
-    }
+  // Another format while the source adapts it for us (or is about to be told our format,
+  // in onNegotiated) is what was queued before: dropped. Only a source that cannot adapt
+  // leaves the conversion to us.
+  if (mediaOf(caps) != line->codec->encodedCaps &&
+      (adapted || self->awaitingSource_[slotOf(watch->type)])) {
+    gst_caps_unref(caps);
+    return GST_PAD_PROBE_DROP;
   }
   try {
     // The payloader describes the stream from its own headers (e.g. H.264 profile-level-id

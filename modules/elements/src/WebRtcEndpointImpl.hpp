@@ -124,7 +124,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::array<GstElement*, 2> inputQueues_{};
   std::array<InputWatch, 2> inputWatches_{};
   std::array<bool, 2> outputLinked_{};
-  std::array<bool, 2> askedSource_{};  // told the source our format from the input probe
+  std::array<bool, 2> awaitingSource_{};  // negotiated, the source not told yet
   std::array<GstElement*, 2> depayloaders_{};
   GstElement* videoEncoder_ = nullptr;  // in the send path when transcoding video
   kms::GRef<GstElement> sharedEncoder_;  // the source's encoder that feeds us, if any

@@ -67,9 +67,13 @@ GstCaps* WebRtcEndpointImpl::acceptedInput(MediaType type) {
   return caps;
 }
 
+// Called without our locks: the source's adapter may wait for a buffer in flight to reach
+// our input queue, whose streaming thread takes them.
 void WebRtcEndpointImpl::onNegotiated() {
   inputFormatChanged(MediaType::AUDIO);
   inputFormatChanged(MediaType::VIDEO);
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  awaitingSource_ = {false, false};
 }
 
 void WebRtcEndpointImpl::inputEncoderChanged(MediaType type, GstElement* encoder) {
