@@ -122,13 +122,21 @@ FormatAdapter::FormatAdapter(GstBin* bin, GstElement* tee, bool video, std::stri
       name_(std::move(name)),
       onTranscoding_(std::move(onTranscoding)),
       bitrateBps_(std::move(bitrateBps)) {
+  guard_ = std::make_shared<ProbeGuard>();
+  guard_->adapter = this;
   GstPad* sink = gst_element_get_static_pad(tee_, "sink");
-  probe_ = gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &FormatAdapter::onInputEvent,
-                             this, nullptr);
+  probe_ = gst_pad_add_probe(
+      sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &FormatAdapter::onInputEvent,
+      new std::shared_ptr<ProbeGuard>(guard_),
+      [](gpointer data) { delete static_cast<std::shared_ptr<ProbeGuard>*>(data); });
   gst_object_unref(sink);
 }
 
 FormatAdapter::~FormatAdapter() {
+  {
+    std::lock_guard<std::mutex> lock(guard_->mutex);  // waits for a probe running now
+    guard_->adapter = nullptr;
+  }
   GstPad* sink = gst_element_get_static_pad(tee_, "sink");
   gst_pad_remove_probe(sink, probe_);
   gst_object_unref(sink);
@@ -153,7 +161,12 @@ GstPadProbeReturn FormatAdapter::onInputEvent(GstPad*, GstPadProbeInfo* info, gp
   }
   GstCaps* caps = nullptr;
   gst_event_parse_caps(event, &caps);
-  auto* self = static_cast<FormatAdapter*>(data);
+  const std::shared_ptr<ProbeGuard>& guard = *static_cast<std::shared_ptr<ProbeGuard>*>(data);
+  std::lock_guard<std::mutex> alive(guard->mutex);
+  FormatAdapter* self = guard->adapter;
+  if (self == nullptr) {
+    return GST_PAD_PROBE_OK;  // the adapter is going
+  }
   Notifications notes;
   {
     std::lock_guard<std::mutex> lock(self->mutex_);

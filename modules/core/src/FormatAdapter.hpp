@@ -60,6 +60,12 @@ class FormatAdapter {
   struct Branch;
   struct Output;
   struct Notifications;
+  // What the input probe reaches the adapter through: cleared (under its lock) before the
+  // adapter goes, so that a streaming thread in the probe finishes first.
+  struct ProbeGuard {
+    std::mutex mutex;
+    FormatAdapter* adapter = nullptr;
+  };
 
   static GstPadProbeReturn onInputEvent(GstPad* pad, GstPadProbeInfo* info, gpointer data);
   void onInputMedia(const std::string& media, Notifications& notes);
@@ -82,6 +88,7 @@ class FormatAdapter {
   TranscodingCallback onTranscoding_;
   std::function<int()> bitrateBps_;
   gulong probe_ = 0;
+  std::shared_ptr<ProbeGuard> guard_;
 
   mutable std::mutex mutex_;
   std::string inputMedia_;  // e.g. "video/x-vp8"; empty until the first caps
