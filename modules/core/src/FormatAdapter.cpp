@@ -364,10 +364,6 @@ FormatAdapter::Branch* FormatAdapter::encoderFor(const std::string& key, const s
   if (!branch) {
     return nullptr;
   }
-  // An encoder that cannot keep up drops raw frames; it never holds up the element's other
-  // sinks (a decoder's queue does not: encoded media cannot lose frames).
-  g_object_set(branch->queue, "leaky", 2 /* downstream */, "max-size-buffers", 3u,
-               "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), nullptr);
   branch->media = media;
   if (video_) {
     branch->encoder = findEncoder(branch->chain);

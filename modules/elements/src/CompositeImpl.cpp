@@ -89,10 +89,7 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
   p.videoIn = linkAcross(portBin, port.toHubPad(MediaType::VIDEO), hubBin,
                          staticPad(p.videoInput, "sink"));
 
-  // A port whose consumers are slow loses its own frames; it never holds up the grid.
   p.videoQueue = hubs::addElement(bin(), "queue");
-  g_object_set(p.videoQueue, "leaky", 2 /* downstream */, "max-size-buffers", 3u,
-               "max-size-bytes", 0u, "max-size-time", static_cast<guint64>(0), nullptr);
   gst_element_sync_state_with_parent(p.videoQueue);
   p.videoOut = linkAcross(hubBin, staticPad(p.videoQueue, "src"), portBin,
                           port.fromHubPad(MediaType::VIDEO));
