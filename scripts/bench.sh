@@ -3,7 +3,8 @@
 # (e.g. --invokes 20000 --cycles 200); RTP_BENCH_ARGS to the RTP one (e.g. "--streams 2"),
 # WEBRTC_BENCH_ARGS to the browser one, WEBRTC_PEER_BENCH_ARGS to the webrtcbin one
 # (e.g. "--viewers 1,5 --seconds 5"), REMUX_BENCH_ARGS to the player -> recorder one
-# (e.g. "--seconds 20 --height 480").
+# (e.g. "--seconds 20 --height 480"), TRANSCODE_BENCH_ARGS to the transcoding and Composite
+# one (e.g. "--seconds 5").
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${KMS_BUILD_DIR:-$here/build}"
@@ -26,3 +27,5 @@ KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurent
 # shellcheck disable=SC2086
 KMS_BINARY="$build/bin/kurento-media-server" KMS_MODULES_PATH="$build/lib/kurento/modules" \
   node "$here/bench/filters/face-overlay-bench.js" ${FACE_OVERLAY_BENCH_ARGS:-}
+# shellcheck disable=SC2086
+"$build/bin/transcode-bench" ${TRANSCODE_BENCH_ARGS:-}

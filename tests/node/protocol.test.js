@@ -136,6 +136,7 @@ describe('Kurento protocol over WebSocket', () => {
       await rpc.call('subscribe', { object: element, type: 'ElementConnected' });
       await second.call('subscribe', { object: element, type: 'ElementConnected' });
       await second.call('subscribe', { object: element, type: 'MediaFlowInStateChange' });
+      await second.call('subscribe', { object: element, type: 'MediaTranscodingStateChange' });
       await rpc.call('invoke', { object: element, operation: 'connect', operationParams: { sink: other } });
       const match = (e) => e.object === element && e.type === 'ElementConnected';
       await rpc.waitForEvent(match);
@@ -223,8 +224,6 @@ describe('Kurento protocol over WebSocket', () => {
     assertError(await rpc.error('create', { type: 'NoSuchThing' }), 40100, 'MEDIA_OBJECT_TYPE_NOT_FOUND', /NoSuchThing/);
     assertError(await rpc.error('create', { type: 'kurento.MediaElement', constructorParams: { mediaPipeline: pipeline } }),
       40104, 'MEDIA_OBJECT_CONSTRUCTOR_NOT_FOUND', /abstract/);
-    assertError(await rpc.error('create', { type: 'AlphaBlending', constructorParams: { mediaPipeline: pipeline } }),
-      40006, 'NOT_IMPLEMENTED', /AlphaBlending.*elements/);
     assertError(await rpc.error('invoke', { object: element, operation: 'connect', operationParams: { sink: element, mediaType: 'DATA' } }),
       40005, 'UNSUPPORTED_MEDIA_TYPE', /DATA/);
     assertError(await rpc.error('create', { type: 'PassThrough' }), 40107, 'MEDIA_OBJECT_ILLEGAL_PARAM_ERROR', /mediaPipeline/);

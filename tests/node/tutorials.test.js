@@ -1,6 +1,6 @@
-// docs/tutorials/hello-world, one-to-many, player and hello-world-recording: each app started
-// as its README says (with the test's node_modules), driven by clicks in headless chromium,
-// the video checked in the page.
+// docs/tutorials/hello-world, one-to-many, player, hello-world-recording and group-call: each
+// app started as its README says (with the test's node_modules), driven by clicks in headless
+// chromium, the video checked in the page.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -161,6 +161,37 @@ describe('tutorials with headless chromium', () => {
       }
       await presenter.close();
       for (const viewer of viewers.slice(1)) await viewer.close();
+    } finally {
+      tutorial.app.kill();
+    }
+  });
+
+  it('group call: three participants see the grid; one leaves, the others go on', async () => {
+    const tutorial = await startTutorial('group-call', server.url);
+    try {
+      const pages = [];
+      for (let i = 0; i < 3; i += 1) {
+        const page = await chrome.browser.newPage();
+        const consoleLines = [];
+        page.on('console', (message) => consoleLines.push(message.text()));
+        await page.goto(tutorial.url);
+        await page.click('#join');
+        pages.push({ page, logs: () => `participant ${i} console:\n${consoleLines.join('\n')}\n` +
+          `tutorial:\n${tutorial.output().slice(-3000)}\nserver:\n${server.output().slice(-6000)}` });
+      }
+      for (const { page, logs } of pages) {
+        const state = await waitForVideo(page, 'room', { logs });
+        assert.equal(state.width, 800, 'the grid (800x600), not a camera');
+      }
+      await pages[0].page.click('#leave');
+      await pages[0].page.close();
+      for (const { page } of pages.slice(1)) {
+        const before = await page.evaluate(() => document.getElementById('room').currentTime);
+        await sleep(1500);
+        const after = await page.evaluate(() => document.getElementById('room').currentTime);
+        assert.ok(after > before + 1, `a remaining participant stopped playing: ${before} -> ${after}`);
+      }
+      for (const { page } of pages.slice(1)) await page.close();
     } finally {
       tutorial.app.kill();
     }

@@ -38,6 +38,8 @@ GstPad* HubPortImpl::toHubPad(MediaType type) const {
   return pad;
 }
 
+GstCaps* HubPortImpl::acceptedInput(MediaType type) { return hub_->portInput(type); }
+
 void HubPortImpl::postConstructor() {
   HubPortBase::postConstructor();
   hub_->attachPort(*this);

@@ -22,6 +22,9 @@ class HubPortImpl : public HubPortBase {
   // The pad where the hub delivers media of `type` for this port's output.
   GstPad* fromHubPad(MediaType type) const { return outputSinkPad(type); }
 
+ protected:
+  GstCaps* acceptedInput(MediaType type) override;
+
  private:
   std::shared_ptr<HubImpl> hub_;
   GstElement* audioIn_ = nullptr;  // owned by bin()

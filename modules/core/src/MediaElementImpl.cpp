@@ -1,6 +1,7 @@
 #include "MediaElementImpl.hpp"
 
 #include "GstDot.hpp"
+#include "MediaElementConnection.hpp"
 #include "MediaPipelineImpl.hpp"
 
 #include <kms/sdk/Error.hpp>
@@ -24,19 +25,6 @@ int64_t nowMillis() {
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
-struct MediaElementImpl::Connection {
-  std::weak_ptr<MediaElementImpl> source;
-  std::weak_ptr<MediaElementImpl> sink;
-  std::string sourceId;
-  std::string sinkId;
-  MediaType type = MediaType::kInvalid;
-  std::string sourceDescription;
-  std::string sinkDescription;
-  GstPad* teePad = nullptr;     // request pad of the source's tee
-  GstPad* ghostPad = nullptr;   // the source bin's ghost of teePad
-  GstElement* loop = nullptr;   // connection to itself: a queue in the pipeline between them
-};
-
 MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& parent,
                                    const std::string& name)
     : MediaElementBase(parent),
@@ -59,6 +47,12 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
     gst_bin_add(bin(), tee);
     tees_[slot(type)] = tee;
+    adapters_[slot(type)] = std::make_unique<FormatAdapter>(
+        bin(), tee, type == MediaType::VIDEO, std::string("adapter_") + lowerName(type),
+        [this, type](bool transcoding) {
+          reportTranscoding(type, std::string("adapter_") + lowerName(type), transcoding);
+        },
+        [this] { return startBitrateBps(); });
   }
 }
 
@@ -78,6 +72,7 @@ MediaElementImpl::Settings MediaElementImpl::readSettings(const kms::ClassConfig
 MediaElementImpl::~MediaElementImpl() {
   inMonitors_ = {};
   outMonitors_ = {};
+  adapters_ = {};
 }
 
 size_t MediaElementImpl::slot(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
@@ -224,10 +219,9 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   connection->type = type;
   connection->sourceDescription = sourceDescription;
   connection->sinkDescription = sinkDescription;
-  connection->teePad = gst_element_request_pad_simple(tees_[slot(type)], "src_%u");
   const std::string ghostName =
       std::string("src_") + lowerName(type) + "_" + std::to_string(padCounter_++);
-  connection->ghostPad = gst_ghost_pad_new(ghostName.c_str(), connection->teePad);
+  connection->ghostPad = gst_ghost_pad_new_no_target(ghostName.c_str(), GST_PAD_SRC);
   gst_pad_set_active(connection->ghostPad, TRUE);
   gst_element_add_pad(bin_.get(), connection->ghostPad);
   GstPadLinkReturn linked = GST_PAD_LINK_OK;
@@ -238,12 +232,18 @@ void MediaElementImpl::linkTo(MediaElementImpl& sink, MediaType type,
   }
   if (linked != GST_PAD_LINK_OK) {
     gst_element_remove_pad(bin_.get(), connection->ghostPad);
-    gst_element_release_request_pad(tees_[slot(type)], connection->teePad);
-    gst_object_unref(connection->teePad);
     throw kms::KurentoException(kms::ErrorCode::kConnectError,
                                 "cannot link " + id() + " to " + sink.id() + " (" +
                                     lowerName(type) + "): " + gst_pad_link_get_name(linked));
   }
+  kms::MiniRef<GstCaps> wanted(sink.acceptedInput(type));
+  std::weak_ptr<MediaElementImpl> weakSink = connection->sink;
+  adapters_[slot(type)]->attach(connection->ghostPad, wanted.get(), &connection->adapted,
+                                [weakSink, type](GstElement* encoder) {
+                                  if (auto sink = weakSink.lock()) {
+                                    sink->inputEncoderChanged(type, encoder);
+                                  }
+                                });
   sinks_.push_back(connection);
   {
     std::lock_guard<std::recursive_mutex> sinkLock(sink.mutex_);
@@ -380,6 +380,7 @@ void MediaElementImpl::unlink(const Connection& connection) {
     sinks_.erase(it);
   }
   auto sink = keep->sink.lock();
+  adapters_[slot(keep->type)]->detach(keep->ghostPad);
   if (keep->loop != nullptr) {
     removeLoop(*keep);  // unlinks both sides as the queue leaves the pipeline
   } else if (sink) {
@@ -396,8 +397,6 @@ void MediaElementImpl::unlink(const Connection& connection) {
   }
   gst_pad_set_active(keep->ghostPad, FALSE);
   gst_element_remove_pad(bin_.get(), keep->ghostPad);
-  gst_element_release_request_pad(tees_[slot(keep->type)], keep->teePad);
-  gst_object_unref(keep->teePad);
   GST_INFO("%s disconnected from %s (%s)", id().c_str(), keep->sinkId.c_str(),
            lowerName(keep->type));
 
@@ -553,10 +552,6 @@ bool MediaElementImpl::isMediaFlowingOut(const MediaType& mediaType,
   }
   const auto& monitor = outMonitors_[slot(mediaType)];
   return monitor && monitor->isFlowing();
-}
-
-bool MediaElementImpl::isMediaTranscoding(const MediaType&, const std::string&) {
-  return false;  // a plain element forwards what it receives; encoders override this
 }
 
 namespace {

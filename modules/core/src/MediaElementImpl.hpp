@@ -2,6 +2,7 @@
 // connected to other elements through tees (one source feeds a sink; a source feeds many).
 #pragma once
 
+#include "FormatAdapter.hpp"
 #include "MediaElementBase.hpp"
 #include "MediaFlowMonitor.hpp"
 
@@ -9,6 +10,7 @@
 #include <kms/sdk/Gst.hpp>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -87,6 +89,21 @@ class MediaElementImpl : public MediaElementBase {
   // element's input of `type`; and feed what they produce into outputSinkPad(type).
   void setInput(MediaType type, GstPad* target);
   GstPad* outputSinkPad(MediaType type) const;
+  // Format adaptation (see FormatAdapter.hpp): the format this element's input of `type`
+  // takes, as a new caps reference; null (the default) takes whatever its source produces.
+  // An element whose answer changes (e.g. after its SDP negotiation) calls
+  // inputFormatChanged(type), without holding its own locks, and its source adapts.
+  virtual GstCaps* acceptedInput(MediaType type);
+  void inputFormatChanged(MediaType type);
+  // Whether this element's source delivers (or will, once media flows) what acceptedInput
+  // asks for: media in another format on the input is then a leftover to drop.
+  bool inputAdapted(MediaType type) const;
+  // The shared video encoder (a new reference, or null) that now feeds this element's input;
+  // called from the source's adapter, without its locks.
+  virtual void inputEncoderChanged(MediaType type, GstElement* encoder);
+  // Records whether the internal bin `binName` transcodes media of `type`; raises
+  // MediaTranscodingStateChanged on each change (and on the first report).
+  void reportTranscoding(MediaType type, const std::string& binName, bool transcoding);
   // Hands data that arrived to every element connected as this one's DATA sink.
   void sendData(const std::string& label, const std::string& payload, bool binary);
 
@@ -105,6 +122,8 @@ class MediaElementImpl : public MediaElementBase {
   GstPadLinkReturn linkThroughLoop(Connection& connection, MediaType type);
   void removeLoop(Connection& connection);
   void dropSourceOf(MediaType type);
+  std::shared_ptr<Connection> sourceConnection(MediaType type) const;
+  int startBitrateBps() const;
   void watchFlow(MediaType type);
   void onFlowChange(bool input, MediaType type, bool flowing);
 
@@ -112,6 +131,7 @@ class MediaElementImpl : public MediaElementBase {
   std::shared_ptr<MediaPipelineImpl> pipeline_;
   std::array<GstElement*, kMediaTypes> tees_{};     // owned by bin_
   std::array<GstPad*, kMediaTypes> inputs_{};       // ghost pads owned by bin_
+  std::array<std::unique_ptr<FormatAdapter>, kMediaTypes> adapters_;  // on tees_
   std::array<std::unique_ptr<MediaFlowMonitor>, kMediaTypes> inMonitors_;
   std::array<std::unique_ptr<MediaFlowMonitor>, kMediaTypes> outMonitors_;
 
@@ -125,6 +145,8 @@ class MediaElementImpl : public MediaElementBase {
   int32_t minEncoderBitrateBps_;
   int32_t maxEncoderBitrateBps_;
   unsigned padCounter_ = 0;
+  std::mutex transcodingMutex_;  // alone: reported from streaming threads under other locks
+  std::map<std::pair<MediaType, std::string>, bool> transcoding_;  // by type and bin name
 };
 
 }  // namespace kurento

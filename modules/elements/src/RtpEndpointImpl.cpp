@@ -84,7 +84,9 @@ rtp::LocalPorts RtpEndpointImpl::reserve(MediaType type) {
   GstPad* input = gst_element_get_static_pad(inputQueues_[slotOf(type)], "src");
   rtp::RtpMediaSession::Callbacks callbacks;
   callbacks.mediaArrived = [this] { setMediaState(MediaState::CONNECTED); };
-  callbacks.transcoding = [this, type](bool on) { transcoding_[slotOf(type)] = on; };
+  callbacks.transcoding = [this, type](bool on) {
+    reportTranscoding(type, std::string("sender_") + (type == MediaType::AUDIO ? "audio" : "video"), on);
+  };
   callbacks.keySoftLimit = [this, type] {
     OnKeySoftLimit event;
     event.mediaType = type;
@@ -190,10 +192,6 @@ void RtpEndpointImpl::requestKeyframe() {
                                 id() + " has no video line to request a keyframe on");
   }
   session->second->requestKeyframe();
-}
-
-bool RtpEndpointImpl::isMediaTranscoding(const MediaType& mediaType, const std::string&) {
-  return mediaType != MediaType::DATA && transcoding_[slotOf(mediaType)];
 }
 
 void RtpEndpointImpl::onRtpbinPadAdded(GstElement*, GstPad* pad, gpointer data) {

@@ -22,7 +22,6 @@ class RtpEndpointImpl : public RtpEndpointBase {
   void requestKeyframe() override;
   std::map<std::string, std::shared_ptr<Stats>> getStats(
       const std::optional<MediaType>& mediaType) override;
-  bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
   void releaseResources() override;
 
  protected:
@@ -46,7 +45,6 @@ class RtpEndpointImpl : public RtpEndpointBase {
   std::mutex sessionsMutex_;
   std::map<MediaType, std::unique_ptr<rtp::RtpMediaSession>> sessions_;
   std::vector<rtp::MediaPlan> plans_;
-  std::array<std::atomic<bool>, 2> transcoding_{};
 };
 
 }  // namespace kurento

@@ -289,6 +289,7 @@ void WebRtcEndpointImpl::rememberMids(const std::string& localSdp) {
 std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(offer, true);
+  awaitingSource_ = {true, true};  // until onNegotiated has told the source
   configureIce();
   requestSinkPads();
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, offer, kOfferError);
@@ -354,6 +355,7 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
 void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(answer, false);
+  awaitingSource_ = {true, true};  // until onNegotiated has told the source
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, answer, kAnswerError);
   watchDtls();
   // The pads requested for the offer send what the answer chose.
@@ -381,6 +383,7 @@ WebRtcEndpointImpl::Line* WebRtcEndpointImpl::lineOf(MediaType type) {
 GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   auto* watch = static_cast<InputWatch*>(data);
   WebRtcEndpointImpl* self = watch->self;
+  const bool adapted = self->inputAdapted(watch->type);  // before our lock (lock order)
   std::lock_guard<std::recursive_mutex> lock(self->mutex_);
   Line* line = self->lineOf(watch->type);
   GstCaps* caps = gst_pad_get_current_caps(pad);
@@ -389,6 +392,14 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
       gst_caps_unref(caps);
     }
     return GST_PAD_PROBE_DROP;  // nothing negotiated to send this on (yet)
+  }
+  // Another format while the source adapts it for us (or is about to be told our format,
+  // in onNegotiated) is what was queued before: dropped. Only a source that cannot adapt
+  // leaves the conversion to us.
+  if (mediaOf(caps) != line->codec->encodedCaps &&
+      (adapted || self->awaitingSource_[slotOf(watch->type)])) {
+    gst_caps_unref(caps);
+    return GST_PAD_PROBE_DROP;
   }
   try {
     // The payloader describes the stream from its own headers (e.g. H.264 profile-level-id
@@ -405,7 +416,8 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
                                            self->getMtu(), caps, pad, setterSink);
     gst_object_unref(setterSink);
-    self->transcoding_[slotOf(watch->type)] = path.transcoding;
+    self->reportTranscoding(watch->type, std::string("sender_") + lowerName(watch->type),
+                            path.transcoding);
     if (path.encoder != nullptr) {
       self->steerEncoder(path.encoder);
     }
@@ -695,10 +707,6 @@ void WebRtcEndpointImpl::requestKeyframe() {
                                 id() + " receives no video to request a keyframe of");
   }
   gst_element_send_event(depayloader, rtp::newKeyframeRequest());
-}
-
-bool WebRtcEndpointImpl::isMediaTranscoding(const MediaType& mediaType, const std::string&) {
-  return mediaType != MediaType::DATA && transcoding_[slotOf(mediaType)];
 }
 
 }  // namespace kurento

@@ -50,7 +50,6 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void requestKeyframe() override;
   std::map<std::string, std::shared_ptr<Stats>> getStats(
       const std::optional<MediaType>& mediaType) override;
-  bool isMediaTranscoding(const MediaType& mediaType, const std::string& binName) override;
   void releaseResources() override;
   bool handlesData() const override { return useDataChannels_; }
   void receiveData(const std::string& label, const std::string& payload, bool binary) override;
@@ -59,6 +58,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::string createOffer(const OfferOptions& options) override;
   std::string createAnswer(const GstSDPMessage& offer) override;
   void applyAnswer(const GstSDPMessage& answer) override;
+  void onNegotiated() override;
+  // The source sends the negotiated codec (webrtc/WebRtcEndpointBitrate.cpp).
+  GstCaps* acceptedInput(MediaType type) override;
+  void inputEncoderChanged(MediaType type, GstElement* encoder) override;
 
  private:
   // One audio or video m= line.
@@ -120,10 +123,11 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   GstElement* webrtc_ = nullptr;  // owned by bin()
   std::array<GstElement*, 2> inputQueues_{};
   std::array<InputWatch, 2> inputWatches_{};
-  std::array<std::atomic<bool>, 2> transcoding_{};
   std::array<bool, 2> outputLinked_{};
+  std::array<bool, 2> awaitingSource_{};  // negotiated, the source not told yet
   std::array<GstElement*, 2> depayloaders_{};
   GstElement* videoEncoder_ = nullptr;  // in the send path when transcoding video
+  kms::GRef<GstElement> sharedEncoder_;  // the source's encoder that feeds us, if any
   GObject* rtpSession_ = nullptr;       // webrtcbin's RTP session (a ref), for the peer's REMB
   std::atomic<int64_t> peerRembBps_{0};
 

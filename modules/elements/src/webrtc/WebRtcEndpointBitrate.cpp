@@ -1,5 +1,7 @@
-// WebRtcEndpoint's video encoder (when it transcodes for the peer): its bitrate follows the
-// peer's REMB within min/maxVideoSendBandwidth.
+// WebRtcEndpoint's video encoder (when media is transcoded for the peer): what the endpoint
+// asks its source for (the negotiated codec), and the encoder's bitrate, which follows the
+// peer's REMB within min/maxVideoSendBandwidth. The encoder is the source's shared one
+// (FormatAdapter), or the endpoint's own when its source could not adapt.
 #include "WebRtcEndpointImpl.hpp"
 
 #include "rtp/MediaPaths.hpp"
@@ -46,6 +48,45 @@ void WebRtcEndpointImpl::steerEncoder(GstElement* encoder) {
   if (rtpSession_ != nullptr) {
     g_signal_connect(rtpSession_, "on-feedback-rtcp", G_CALLBACK(&WebRtcEndpointImpl::onFeedback),
                      this);
+  }
+}
+
+// The negotiated codec; video also carries the send bounds, so that viewers with the same
+// bounds share an encoder and viewers with other bounds get their own.
+GstCaps* WebRtcEndpointImpl::acceptedInput(MediaType type) {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  const Line* line = lineOf(type);
+  if (line == nullptr || !line->send || line->codec == nullptr) {
+    return nullptr;
+  }
+  GstCaps* caps = gst_caps_new_empty_simple(line->codec->encodedCaps);
+  if (type == MediaType::VIDEO) {
+    gst_caps_set_simple(caps, "min-send-kbps", G_TYPE_INT, getMinVideoSendBandwidth(),
+                        "max-send-kbps", G_TYPE_INT, getMaxVideoSendBandwidth(), nullptr);
+  }
+  return caps;
+}
+
+// Called without our locks: the source's adapter may wait for a buffer in flight to reach
+// our input queue, whose streaming thread takes them.
+void WebRtcEndpointImpl::onNegotiated() {
+  inputFormatChanged(MediaType::AUDIO);
+  inputFormatChanged(MediaType::VIDEO);
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  awaitingSource_ = {false, false};
+}
+
+void WebRtcEndpointImpl::inputEncoderChanged(MediaType type, GstElement* encoder) {
+  if (type != MediaType::VIDEO) {
+    return;
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (videoEncoder_ != nullptr && videoEncoder_ == sharedEncoder_.get()) {
+    videoEncoder_ = nullptr;
+  }
+  sharedEncoder_ = kms::GRef<GstElement>::share(encoder);
+  if (encoder != nullptr) {
+    steerEncoder(encoder);
   }
 }
 

@@ -1,0 +1,20 @@
+// Small GStreamer helpers shared by the hubs' graphs.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <string>
+
+namespace kurento::hubs {
+
+// Makes `factory` inside `bin`; throws NOT_ENOUGH_RESOURCES naming a missing plugin.
+GstElement* addElement(GstBin* bin, const char* factory);
+// A bin from gst-launch syntax with ghost pads, inside `bin`; throws NOT_ENOUGH_RESOURCES.
+GstElement* addBin(GstBin* bin, const std::string& description);
+// Stops `element` and takes it out of `bin`.
+void stopAndRemove(GstBin* bin, GstElement* element);
+// Live aggregators (compositor, audiomixer) wait for inputs that join later through a jitter
+// buffer and a decoder instead of dropping their late frames.
+void setLiveLatency(GstElement* aggregator);
+
+}  // namespace kurento::hubs
