@@ -5,6 +5,7 @@
 #include "hubs/HubElements.hpp"
 
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/Text.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <gst/video/video.h>
@@ -29,7 +30,7 @@ void requireFraction(const char* name, double value) {
   if (!(value >= 0.0 && value <= 1.0)) {
     throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
                                 std::string(name) + " must be within 0-1, got " +
-                                    std::to_string(value));
+                                    kms::numberText(value));
   }
 }
 }  // namespace

@@ -4,6 +4,7 @@
 #include "overlay/ImageFetch.hpp"
 
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/Text.hpp>
 
 #include <cmath>
 
@@ -15,7 +16,7 @@ void checkFactor(const char* name, double value, bool positive) {
     throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
                                 std::string(name) + " must be a " + (positive ? "positive " : "") +
                                     "ratio of the face's size (1.0 is the face's size); got " +
-                                    std::to_string(value));
+                                    kms::numberText(value));
   }
 }
 }  // namespace

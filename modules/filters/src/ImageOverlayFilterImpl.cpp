@@ -4,6 +4,7 @@
 #include "overlay/ImageFetch.hpp"
 
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/Text.hpp>
 
 #include <cmath>
 
@@ -17,7 +18,7 @@ namespace {
 void checkFraction(const char* name, double value, bool zeroAllowed) {
   if (!std::isfinite(value) || value < 0.0 || value > 1.0 || (!zeroAllowed && value == 0.0)) {
     refuse(std::string(name) + " must be a fraction of the frame from " +
-           (zeroAllowed ? "0" : "above 0") + " to 1; got " + std::to_string(value));
+           (zeroAllowed ? "0" : "above 0") + " to 1; got " + kms::numberText(value));
   }
 }
 }  // namespace
