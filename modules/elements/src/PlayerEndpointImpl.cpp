@@ -112,14 +112,15 @@ void PlayerEndpointImpl::stop() {
 }
 
 void PlayerEndpointImpl::onEnd() {
+  // The state first: an application that asks getState() on EndOfStream must see STOP.
+  setState(UriEndpointState::STOP);
   EndOfStream event;
   raiseEndOfStream(event);
-  setState(UriEndpointState::STOP);
 }
 
 void PlayerEndpointImpl::onError(const player::SourceError& error) {
-  raiseMediaError(error.type, error.description, error.code);
   setState(UriEndpointState::STOP);
+  raiseMediaError(error.type, error.description, error.code);
 }
 
 std::shared_ptr<VideoInfo> PlayerEndpointImpl::getVideoInfo() {
