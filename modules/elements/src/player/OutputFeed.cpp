@@ -22,14 +22,46 @@ bool isEndOfStreamEvent(GstEvent* event) {
 }
 
 OutputFeed::OutputFeed(GstBin* bin, GstPad* output, const char* name)
-    : appsrc_(gst_element_factory_make("appsrc", name)) {
-  gst_bin_add(bin, appsrc_);
-  g_object_set(appsrc_, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", FALSE,
-               "max-bytes", static_cast<guint64>(8 * 1024 * 1024), "block", FALSE, nullptr);
-  GstPad* src = gst_element_get_static_pad(appsrc_, "src");
-  gst_pad_link(src, output);
-  gst_object_unref(src);
-  gst_element_sync_state_with_parent(appsrc_);
+    : element_(GST_ELEMENT(bin)), pad_(gst_pad_new(name, GST_PAD_SRC)) {
+  gst_object_ref_sink(pad_);
+  gst_pad_set_query_function(pad_, &OutputFeed::onQuery);
+  gst_pad_set_active(pad_, TRUE);
+  const GstPadLinkReturn linked = gst_pad_link(pad_, output);
+  if (linked != GST_PAD_LINK_OK) {
+    GST_ERROR("%s: cannot link to the element's output: %s", name,
+              gst_pad_link_get_name(linked));
+  }
+}
+
+OutputFeed::~OutputFeed() {
+  gst_pad_set_active(pad_, FALSE);
+  GstPad* peer = gst_pad_get_peer(pad_);
+  if (peer != nullptr) {
+    gst_pad_unlink(pad_, peer);
+    gst_object_unref(peer);
+  }
+  gst_object_unref(pad_);
+  if (caps_ != nullptr) {
+    gst_caps_unref(caps_);
+  }
+}
+
+gboolean OutputFeed::onQuery(GstPad* pad, GstObject* parent, GstQuery* query) {
+  switch (GST_QUERY_TYPE(query)) {
+    case GST_QUERY_LATENCY:
+      // A live source: what it pushes is due at once, in real time.
+      gst_query_set_latency(query, TRUE, 0, GST_CLOCK_TIME_NONE);
+      return TRUE;
+    case GST_QUERY_CAPS: {
+      GstCaps* current = gst_pad_get_current_caps(pad);
+      GstCaps* caps = current != nullptr ? current : gst_caps_new_any();
+      gst_query_set_caps_result(query, caps);
+      gst_caps_unref(caps);
+      return TRUE;
+    }
+    default:
+      return gst_pad_query_default(pad, parent, query);
+  }
 }
 
 GstClockTime OutputFeed::toElementTime(GstClockTime runningTime, GstElement* from) const {
@@ -38,8 +70,27 @@ GstClockTime OutputFeed::toElementTime(GstClockTime runningTime, GstElement* fro
   }
   // Both pipelines share one clock: absolute time = base time + running time.
   const GstClockTime absolute = gst_element_get_base_time(from) + runningTime;
-  const GstClockTime base = gst_element_get_base_time(appsrc_);
+  const GstClockTime base = gst_element_get_base_time(element_);
   return absolute > base ? absolute - base : 0;
+}
+
+void OutputFeed::startStream(GstCaps* caps) {
+  if (!started_) {
+    gchar* id = gst_pad_create_stream_id(pad_, element_, GST_PAD_NAME(pad_));
+    gst_pad_push_event(pad_, gst_event_new_stream_start(id));
+    g_free(id);
+  }
+  if (caps != nullptr && (caps_ == nullptr || !gst_caps_is_equal(caps, caps_))) {
+    gst_caps_replace(&caps_, caps);
+    gst_pad_push_event(pad_, gst_event_new_caps(caps));
+  }
+  if (!started_) {
+    // Times are the element pipeline's running times: a segment from 0 keeps them as they are.
+    GstSegment segment;
+    gst_segment_init(&segment, GST_FORMAT_TIME);
+    gst_pad_push_event(pad_, gst_event_new_segment(&segment));
+    started_ = true;
+  }
 }
 
 void OutputFeed::push(GstSample* sample, GstElement* from) {
@@ -71,14 +122,10 @@ void OutputFeed::push(GstSample* sample, GstElement* from) {
     GST_BUFFER_FLAG_SET(out, GST_BUFFER_FLAG_DISCONT);
     discont_ = false;
   }
-  GstCaps* caps = gst_sample_get_caps(sample);
-  if (caps != nullptr && (caps_ == nullptr || !gst_caps_is_equal(caps, caps_))) {
-    gst_caps_replace(&caps_, caps);
-    gst_app_src_set_caps(GST_APP_SRC(appsrc_), caps);
-  }
-  const GstFlowReturn flow = gst_app_src_push_buffer(GST_APP_SRC(appsrc_), out);
+  startStream(gst_sample_get_caps(sample));
+  const GstFlowReturn flow = gst_pad_push(pad_, out);
   if (flow != GST_FLOW_OK) {
-    GST_DEBUG_OBJECT(appsrc_, "push: %s", gst_flow_get_name(flow));
+    GST_DEBUG_OBJECT(pad_, "push: %s", gst_flow_get_name(flow));
   }
 }
 
@@ -87,26 +134,12 @@ void OutputFeed::markDiscont() {
   discont_ = true;
 }
 
-OutputFeed::~OutputFeed() {
-  if (caps_ != nullptr) {
-    gst_caps_unref(caps_);
-  }
-}
-
 void OutputFeed::endOfStream() {
-  // The notice is pushed on the pad itself: let appsrc's queue drain first so that it
-  // follows the last buffer (bounded: 50 x 10 ms).
-  for (int i = 0; i < 50; ++i) {
-    guint64 queued = 0;
-    g_object_get(appsrc_, "current-level-bytes", &queued, nullptr);
-    if (queued == 0) {
-      break;
-    }
-    g_usleep(10 * 1000);
+  // Under the lock: the notice follows the last buffer pushed.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (started_) {
+    gst_pad_push_event(pad_, newEndOfStreamEvent());
   }
-  GstPad* src = gst_element_get_static_pad(appsrc_, "src");
-  gst_pad_push_event(src, newEndOfStreamEvent());
-  gst_object_unref(src);
 }
 
 }  // namespace kurento::player

@@ -1,10 +1,11 @@
 // The way media made in a private pipeline (a player's or an upload's) enters the element's
-// pipeline: an appsrc per media type feeding the element's output, with each buffer's time
-// moved from the private pipeline's running time to the element pipeline's.
+// pipeline: a source pad per media type linked to the element's output, on which the private
+// pipeline's streaming thread pushes each buffer itself (no queue, no thread of its own: one
+// hand-off less per buffer), with its time moved from the private pipeline's running time to
+// the element pipeline's.
 #pragma once
 
 #include <gst/app/gstappsink.h>
-#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 
 #include <cstdint>
@@ -19,7 +20,8 @@ bool isEndOfStreamEvent(GstEvent* event);
 
 class OutputFeed {
  public:
-  // Adds an appsrc to `bin` and links it to `output` (the element's output tee).
+  // Makes a source pad named `name` of `bin`'s element and links it to `output` (the
+  // element's output).
   OutputFeed(GstBin* bin, GstPad* output, const char* name);
   ~OutputFeed();
   OutputFeed(const OutputFeed&) = delete;
@@ -35,10 +37,15 @@ class OutputFeed {
 
  private:
   GstClockTime toElementTime(GstClockTime runningTime, GstElement* from) const;
+  // The sticky events a stream starts with; called with mutex_ held.
+  void startStream(GstCaps* caps);
+  static gboolean onQuery(GstPad* pad, GstObject* parent, GstQuery* query);
 
-  GstElement* appsrc_;  // owned by the element's bin
-  std::mutex mutex_;
-  GstCaps* caps_ = nullptr;  // the caps last set on appsrc_ (owned)
+  GstElement* const element_;  // the element's bin (borrowed): its clock and base time
+  GstPad* pad_;                // owned
+  std::mutex mutex_;           // one pusher at a time: buffers and events stay in order
+  GstCaps* caps_ = nullptr;    // the caps last sent (owned)
+  bool started_ = false;
   GstClockTime lastTime_ = GST_CLOCK_TIME_NONE;
   bool discont_ = true;
 };

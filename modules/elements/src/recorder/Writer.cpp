@@ -16,6 +16,10 @@ namespace {
 GstDebugCategory* const kCat = kms::debugCategory("kms-recorder-writer", "Recorder writer");
 
 constexpr guint64 kMaxQueuedBytes = 32 * 1024 * 1024;
+// The media time a batch spans before it goes to the muxer (what a crash may lose on top of
+// the muxer's own fragment), and the most buffers it holds.
+constexpr GstClockTime kBatch = 200 * GST_MSECOND;
+constexpr guint kBatchBuffers = 16;
 
 GstElement* parseBin(const std::string& description) {
   GError* error = nullptr;
@@ -79,6 +83,14 @@ Writer::~Writer() {
   if (busWatch_ != 0) {
     g_source_remove(busWatch_);
   }
+  for (Stream& stream : streams_) {
+    if (stream.batch != nullptr) {
+      gst_buffer_list_unref(stream.batch);
+    }
+    if (stream.caps != nullptr) {
+      gst_caps_unref(stream.caps);
+    }
+  }
 }
 
 GstElement* Writer::makeSink(const Profile& profile, const std::string& uri,
@@ -137,6 +149,7 @@ void Writer::addStream(const Profile& profile, const StreamStart& start, GstElem
   stream.appsrc = rtp::addElement(bin, "appsrc");
   g_object_set(stream.appsrc, "format", GST_FORMAT_TIME, "is-live", FALSE, "max-bytes",
                kMaxQueuedBytes, "block", FALSE, "caps", start.caps, nullptr);
+  gst_caps_replace(&stream.caps, start.caps);
   // appsrc pushes from a thread of its own: no queue between it and the chain.
   GstElement* chain = parseBin(chainText);
   gst_bin_add(bin, chain);
@@ -163,21 +176,39 @@ bool Writer::writes(bool video) const { return streams_[video ? 1 : 0].appsrc !=
 bool Writer::transcodes(bool video) const { return streams_[video ? 1 : 0].transcoding; }
 
 void Writer::push(bool video, GstBuffer* buffer, GstCaps* caps) {
-  GstElement* appsrc = streams_[video ? 1 : 0].appsrc;
-  if (appsrc == nullptr) {
+  Stream& stream = streams_[video ? 1 : 0];
+  if (stream.appsrc == nullptr) {
     gst_buffer_unref(buffer);
     return;
   }
-  if (caps != nullptr) {
-    GstCaps* current = gst_app_src_get_caps(GST_APP_SRC(appsrc));
-    if (current == nullptr || !gst_caps_is_equal(current, caps)) {
-      gst_app_src_set_caps(GST_APP_SRC(appsrc), caps);
-    }
-    if (current != nullptr) {
-      gst_caps_unref(current);
-    }
+  std::lock_guard<std::mutex> lock(stream.batchMutex);
+  if (caps != nullptr && (stream.caps == nullptr || !gst_caps_is_equal(stream.caps, caps))) {
+    flushBatch(stream);  // buffers of the old caps go first
+    gst_caps_replace(&stream.caps, caps);
+    gst_app_src_set_caps(GST_APP_SRC(stream.appsrc), caps);
   }
-  const GstFlowReturn flow = gst_app_src_push_buffer(GST_APP_SRC(appsrc), buffer);
+  const GstClockTime time =
+      GST_BUFFER_DTS_IS_VALID(buffer) ? GST_BUFFER_DTS(buffer) : GST_BUFFER_PTS(buffer);
+  if (stream.batch == nullptr) {
+    stream.batch = gst_buffer_list_new();
+    stream.batchStart = time;
+  }
+  gst_buffer_list_add(stream.batch, buffer);
+  const bool spanned = GST_CLOCK_TIME_IS_VALID(time) &&
+                       GST_CLOCK_TIME_IS_VALID(stream.batchStart) &&
+                       time >= stream.batchStart + kBatch;
+  if (spanned || gst_buffer_list_length(stream.batch) >= kBatchBuffers) {
+    flushBatch(stream);
+  }
+}
+
+void Writer::flushBatch(Stream& stream) {
+  if (stream.batch == nullptr) {
+    return;
+  }
+  GstBufferList* batch = stream.batch;
+  stream.batch = nullptr;
+  const GstFlowReturn flow = gst_app_src_push_buffer_list(GST_APP_SRC(stream.appsrc), batch);
   if (flow != GST_FLOW_OK) {
     GST_DEBUG("%s: push %s", target_.c_str(), gst_flow_get_name(flow));
   }
@@ -188,6 +219,8 @@ void Writer::finish() {
   bool any = false;
   for (Stream& stream : streams_) {
     if (stream.appsrc != nullptr) {
+      std::lock_guard<std::mutex> lock(stream.batchMutex);
+      flushBatch(stream);
       gst_app_src_end_of_stream(GST_APP_SRC(stream.appsrc));
       any = true;
     }

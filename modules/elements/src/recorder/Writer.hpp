@@ -49,9 +49,15 @@ class Writer : public std::enable_shared_from_this<Writer> {
   bool waitFinished(int timeoutMs);
 
  private:
+  // Buffers reach the appsrc in batches of up to kBatch of media: its thread then wakes once
+  // per batch, not once per buffer.
   struct Stream {
     GstElement* appsrc = nullptr;  // owned by pipeline_
     bool transcoding = false;
+    std::mutex batchMutex;
+    GstBufferList* batch = nullptr;  // owned; buffers not handed to appsrc yet
+    GstClockTime batchStart = GST_CLOCK_TIME_NONE;
+    GstCaps* caps = nullptr;  // the caps last set on appsrc (owned)
   };
   explicit Writer(WriterEvents events) : events_(std::move(events)) {}
   void build(const std::string& name, const Profile& profile, const std::string& uri,
@@ -62,6 +68,8 @@ class Writer : public std::enable_shared_from_this<Writer> {
   void addStream(const Profile& profile, const StreamStart& start, GstElement* muxer,
                  GstElement* sink, int bitrateBps);
   static gboolean onBusMessage(GstBus* bus, GstMessage* message, gpointer weakSelf);
+  // Hands the stream's batch to its appsrc; called with the stream's batchMutex held.
+  void flushBatch(Stream& stream);
   void done();
 
   kms::GRef<GstElement> pipeline_;
