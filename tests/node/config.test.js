@@ -154,6 +154,7 @@ describe('configuration in Kurento formats', () => {
       ['RtpEndpoint.conf.ini', 'externalIPv6=192.0.2.1\n', /RtpEndpoint\.conf\.ini: key 'externalIPv6': '192\.0\.2\.1' is not a numeric IPv6 address/],
       ['UriEndpoint.conf.ini', 'defaultPath=ftp://files/\n', /UriEndpoint\.conf\.ini: key 'defaultPath': 'ftp:\/\/files\/' is not a file:\/\/\/, http:\/\/ or https:\/\/ URI/],
       ['PlayerEndpoint.conf.ini', 'rtspReconnectAttempts=-1\n', /PlayerEndpoint\.conf\.ini: key 'rtspReconnectAttempts': -1 is outside \[0, 1000\]/],
+      ['PlayerEndpoint.conf.ini', 'sslCaFile=/nonexistent/ca.pem\n', /PlayerEndpoint\.conf\.ini: key 'sslCaFile': cannot read '\/nonexistent\/ca\.pem' as PEM certificates/],
       ['HttpEndpoint.conf.ini', 'announcedAddress=my host\n', /HttpEndpoint\.conf\.ini: key 'announcedAddress': 'my host' is not a host name or an IP address/],
     ];
     for (const [file, text, message] of cases) {

@@ -10,7 +10,7 @@ const kurentoClient = require('kurento-client');
 
 const { startServer } = require('./lib/server');
 const { exitWithin } = require('./lib/gst');
-const { makeMediaFiles, serveFiles, startRtspServer } = require('./lib/media');
+const { makeCertificate, makeMediaFiles, serveFiles, startRtspServer } = require('./lib/media');
 const { rtpReceiver } = require('./lib/rtp-peers');
 const { errorOf, nextEvent } = require('./lib/calls');
 
@@ -130,6 +130,55 @@ describe('PlayerEndpoint', () => {
     }
     assert.equal(await exitWithin(sink.child, 10000), 0, 'the good player kept playing');
     await pipeline.release();
+  });
+
+  it('raises Error saying why for an unknown host, a refused connection and a refused RTSP camera', async () => {
+    const pipeline = await client.create('MediaPipeline');
+    const cases = [
+      ['http://no-such-host.invalid/a.webm', /cannot resolve host 'no-such-host\.invalid'/],
+      ['https://127.0.0.1:9/a.webm', /cannot connect to 127\.0\.0\.1:9.*refused/],
+      ['rtsp://127.0.0.1:9/camera', /cannot connect to 127\.0\.0\.1:9.*refused/],
+    ];
+    for (const [uri, pattern] of cases) {
+      const player = await pipeline.create('PlayerEndpoint', { uri });
+      const error = nextEvent(player, 'Error', 10000);
+      await player.play();
+      const event = await error;
+      assert.equal(event.errorCode, 40600, `${uri}: ${JSON.stringify(event)}`);
+      assert.match(event.description, pattern);
+      assert.ok(event.description.includes(uri), event.description);
+      assert.equal(await player.getState(), 'STOP');
+    }
+    await pipeline.release();
+  });
+
+  it('plays https with the CA of PlayerEndpoint.conf.ini sslCaFile; an untrusted certificate is an Error', async () => {
+    const tls = makeCertificate(dir);
+    const secure = await serveFiles(dir, { tls });
+    const trusting = await startServer({ ini: { 'PlayerEndpoint.conf.ini': `sslCaFile=${tls.certFile}\n` } });
+    const trustingClient = await kurentoClient(trusting.url, { failAfter: 2, strict: true });
+    try {
+      const pipeline = await trustingClient.create('MediaPipeline');
+      const { player, sink } = await playInto(pipeline, `${secure.url}/vp8-opus.webm`);
+      const ended = nextEvent(player, 'EndOfStream', 15000);
+      await player.play();
+      assert.equal(await exitWithin(sink.child, 10000), 0, sink.child.output());
+      await ended;
+      await pipeline.release();
+      // The suite's server trusts the system's store only: the self-signed certificate fails.
+      const untrusted = await client.create('MediaPipeline');
+      const refused = await untrusted.create('PlayerEndpoint', { uri: `${secure.url}/vp8-opus.webm` });
+      const error = nextEvent(refused, 'Error', 10000);
+      await refused.play();
+      const event = await error;
+      assert.equal(event.errorCode, 40600, JSON.stringify(event));
+      assert.match(event.description, /TLS handshake with 127\.0\.0\.1:\d+ failed/);
+      await untrusted.release();
+    } finally {
+      trustingClient.close();
+      secure.close();
+      assert.equal(await trusting.stop(), 0, trusting.output());
+    }
   });
 
   it('refuses malformed URIs at create with 40600', async () => {

@@ -15,6 +15,7 @@ void elementsModuleInit(kms::ServerContext& context) {
   webrtc::loadConfiguredCertificates(webRtc);
   webrtc::checkExternalAddresses(context.classConfig("RtpEndpoint"));
   PlayerEndpointImpl::readReconnectAttempts(context.classConfig("PlayerEndpoint"));
+  PlayerEndpointImpl::readCaFile(context.classConfig("PlayerEndpoint"));
   HttpEndpointImpl::readAnnouncedAddress(context.classConfig("HttpEndpoint"));
 }
 

@@ -3,9 +3,10 @@
 // are seekable), a real RTSP server, and ffprobe to read what the recorder wrote.
 'use strict';
 
-const { execFile, spawn } = require('node:child_process');
+const { execFile, execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const os = require('node:os');
 const path = require('node:path');
 const { promisify } = require('node:util');
@@ -44,8 +45,19 @@ async function makeMediaFiles(seconds = 3) {
 }
 
 // Serves `dir` on 127.0.0.1 with Range support; unknown names get 404. Resolves { url, close }.
-async function serveFiles(dir) {
-  const server = http.createServer((request, response) => {
+// A self-signed certificate for 127.0.0.1, made with openssl in `dir`: { key, cert, certFile }.
+function makeCertificate(dir) {
+  const keyFile = path.join(dir, 'https-key.pem');
+  const certFile = path.join(dir, 'https-cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  return { key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile), certFile };
+}
+
+// Serves `dir` over HTTP with Range support; with { tls: { key, cert } }, over HTTPS.
+async function serveFiles(dir, { tls = null } = {}) {
+  const handler = (request, response) => {
     const file = path.join(dir, path.basename(decodeURIComponent(request.url.split('?')[0])));
     if (!fs.existsSync(file)) {
       response.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -64,10 +76,11 @@ async function serveFiles(dir) {
     }
     response.writeHead(200, { 'Accept-Ranges': 'bytes', 'Content-Length': size });
     fs.createReadStream(file).pipe(response);
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   const port = await freeTcpPort();
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, close: () => server.close() };
 }
 
 // Starts tests/node/lib/rtsp-server.py; resolves { url, port, stop() } once it listens.
@@ -112,4 +125,4 @@ async function probe(file) {
   };
 }
 
-module.exports = { makeMediaFiles, serveFiles, startRtspServer, probe };
+module.exports = { makeCertificate, makeMediaFiles, serveFiles, startRtspServer, probe };

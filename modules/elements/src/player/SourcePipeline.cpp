@@ -1,5 +1,6 @@
 #include "SourcePipeline.hpp"
 
+#include "NetworkCheck.hpp"
 #include "rtp/MediaPaths.hpp"
 
 #include <kms/sdk/Error.hpp>
@@ -25,6 +26,15 @@ struct StreamTap {
   GstElement* pipeline;
   std::atomic<bool>* flowing;
 };
+
+bool isNetworkUri(const std::string& uri) {
+  for (const char* scheme : {"http://", "https://", "rtsp://", "rtsps://", "rtspt://"}) {
+    if (uri.rfind(scheme, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 int64_t toMs(gint64 time) { return time >= 0 ? time / GST_MSECOND : 0; }
 
@@ -82,7 +92,8 @@ SourcePipeline::SourcePipeline(GstElement* head, GstElement* decoder, SourceOpti
       options_(std::move(options)),
       audio_(audio),
       video_(video),
-      events_(std::move(events)) {}
+      events_(std::move(events)),
+      checkCancel_(g_cancellable_new()) {}
 
 void SourcePipeline::build(const std::string& name, GstElement* elementPipeline) {
   pipeline_ = kms::GRef<GstElement>::adopt(gst_pipeline_new(name.c_str()));
@@ -128,6 +139,11 @@ SourcePipeline::~SourcePipeline() {
   if (busWatch_ != 0) {
     g_source_remove(busWatch_);
   }
+  g_cancellable_cancel(checkCancel_);
+  if (check_.joinable()) {
+    check_.join();
+  }
+  g_object_unref(checkCancel_);
 }
 
 void SourcePipeline::onSourceSetup(GstElement*, GstElement* source, gpointer data) {
@@ -142,6 +158,15 @@ void SourcePipeline::onSourceSetup(GstElement*, GstElement* source, gpointer dat
   if (g_object_class_find_property(kind, "timeout") != nullptr &&
       std::strcmp(G_OBJECT_TYPE_NAME(source), "GstSoupHTTPSrc") == 0) {
     g_object_set(source, "timeout", 10u, nullptr);
+  }
+  // souphttpsrc (libsoup 3) ignores its ssl-ca-file; a database object works there and in rtspsrc.
+  if (!self->options_.caFile.empty() &&
+      g_object_class_find_property(kind, "tls-database") != nullptr) {
+    GTlsDatabase* database = g_tls_file_database_new(self->options_.caFile.c_str(), nullptr);
+    if (database != nullptr) {
+      g_object_set(source, "tls-database", database, nullptr);
+      g_object_unref(database);
+    }
   }
 }
 
@@ -253,9 +278,48 @@ void SourcePipeline::handleError(GstMessage* message) {
     return;
   }
   stop();
-  if (events_.onError) {
-    events_.onError(described);
+  if (described.code == static_cast<int32_t>(kms::ErrorCode::kUnexpectedError) &&
+      isNetworkUri(options_.uri)) {
+    explainThenRaise(described);
+    return;
   }
+  raise(described);
+}
+
+void SourcePipeline::raise(const SourceError& error) {
+  if (events_.onError) {
+    events_.onError(error);
+  }
+}
+
+void SourcePipeline::explainThenRaise(SourceError error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (check_.joinable()) {
+    check_.join();  // the previous explanation is delivered or on the main loop's queue
+  }
+  NetworkCheckOptions check{options_.caFile, 3000, checkCancel_};
+  const std::string uri = options_.uri;
+  std::weak_ptr<SourcePipeline> weak = shared_from_this();
+  // The thread never holds the pipeline: the answer goes to the main loop with a weak reference.
+  check_ = std::thread([weak, error, check, uri]() mutable {
+    const std::string reason = checkNetworkUri(uri, check);
+    if (!reason.empty()) {
+      error.type = "URI_PATH_FILE_NOT_FOUND";
+      error.code = static_cast<int32_t>(kms::ErrorCode::kUriPathFileNotFound);
+      error.description = "cannot open '" + uri + "': " + reason;
+    }
+    using Delivery = std::pair<std::weak_ptr<SourcePipeline>, SourceError>;
+    g_idle_add_full(
+        G_PRIORITY_DEFAULT,
+        [](gpointer data) -> gboolean {
+          auto* delivery = static_cast<Delivery*>(data);
+          if (auto self = delivery->first.lock()) {
+            self->raise(delivery->second);
+          }
+          return G_SOURCE_REMOVE;
+        },
+        new Delivery(weak, error), [](gpointer data) { delete static_cast<Delivery*>(data); });
+  });
 }
 
 void SourcePipeline::handleEnd() {
@@ -332,7 +396,9 @@ void SourcePipeline::play() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     wantPlaying_ = true;
-    attemptsLeft_ = options_.reconnectAttempts;
+    // No retries before media flows: a source that cannot be opened is an error at once;
+    // one that flowed and dropped gets the budget back (reconnect()).
+    attemptsLeft_ = 0;
   }
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     GST_WARNING("%s: could not start", options_.uri.c_str());

@@ -8,6 +8,8 @@
 
 #include <kms/sdk/Gst.hpp>
 
+#include <gio/gio.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -15,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kurento::player {
@@ -31,6 +34,7 @@ struct SourceOptions {
   int networkCacheMs = 2000;    // RTSP: rtspsrc latency
   std::string rtpPortRange;     // RTSP: "min-max" for the RTP ports, "" for any
   int reconnectAttempts = 0;    // live sources: restarts after a drop before giving up
+  std::string caFile;           // https/rtsps: extra trust anchors (PEM), "" for the system's
 };
 
 struct SourceInfo {
@@ -78,6 +82,10 @@ class SourcePipeline : public std::enable_shared_from_this<SourcePipeline> {
   void handleError(GstMessage* message);
   void handleEnd();
   bool reconnect(const std::string& why);
+  // An error GStreamer does not explain (a network URI): ask the network why, off the main
+  // loop, then raise it on the main loop.
+  void explainThenRaise(SourceError error);
+  void raise(const SourceError& error);
   void removeStreams();
   void waitForPreroll();
 
@@ -98,6 +106,8 @@ class SourcePipeline : public std::enable_shared_from_this<SourcePipeline> {
   int attemptsLeft_ = 0;
   guint retryTimer_ = 0;
   std::atomic<bool> flowing_{false};
+  GCancellable* checkCancel_ = nullptr;  // owned
+  std::thread check_;                    // the running explanation, joined at destruction
 };
 
 // The Kurento error of a GStreamer error message about `uri`.
