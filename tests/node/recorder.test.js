@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
+const https = require('node:https');
 const os = require('node:os');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
@@ -13,7 +14,7 @@ const kurentoClient = require('kurento-client');
 
 const { startServer } = require('./lib/server');
 const { freeTcpPort } = require('./lib/ports');
-const { makeMediaFiles, probe } = require('./lib/media');
+const { makeCertificate, makeMediaFiles, probe } = require('./lib/media');
 const { rtpSource } = require('./lib/rtp-peers');
 const { errorOf, nextEvent } = require('./lib/calls');
 
@@ -186,9 +187,10 @@ describe('RecorderEndpoint', () => {
     await pipeline.release();
   });
 
-  it('uploads the recording to an HTTP server as it records (chunked POST)', async () => {
+  // An upload receiver (HTTP, or HTTPS with `tls`): resolves { url, uploads, close }.
+  async function uploadReceiver(tls = null) {
     const uploads = [];
-    const receiverServer = http.createServer((request, response) => {
+    const handler = (request, response) => {
       const chunks = [];
       request.on('data', (chunk) => chunks.push(chunk));
       request.on('end', () => {
@@ -196,35 +198,81 @@ describe('RecorderEndpoint', () => {
         response.writeHead(200);
         response.end();
       });
-    });
+    };
+    const receiver = tls ? https.createServer(tls, handler) : http.createServer(handler);
     const port = await freeTcpPort();
-    await new Promise((resolve) => receiverServer.listen(port, '127.0.0.1', resolve));
+    await new Promise((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+    return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/upload/call.webm`, uploads,
+      close: () => receiver.close() };
+  }
+
+  async function recordUpload(kms, url) {
+    const pipeline = await kms.create('MediaPipeline');
+    const source = await rtpSource(pipeline);
+    children.push(...source.children);
+    const recorder = await pipeline.create('RecorderEndpoint', { uri: url, mediaProfile: 'WEBM' });
+    await source.endpoint.connect(recorder);
+    return { pipeline, recorder };
+  }
+
+  async function checkUpload(receiver, name) {
+    const deadline = Date.now() + 5000;
+    while (receiver.uploads.length === 0 && Date.now() < deadline) await sleep(50);
+    assert.equal(receiver.uploads.length, 1);
+    const [upload] = receiver.uploads;
+    assert.equal(upload.method, 'POST');
+    assert.equal(upload.headers['transfer-encoding'], 'chunked');
+    assert.equal(upload.headers['content-type'], 'video/webm');
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, upload.body);
+    const info = await probe(file);
+    assert.deepEqual(info.codecs, ['opus', 'vp8']);
+    assert.ok(durationOf(info) >= 2.5, `uploaded ${JSON.stringify(info)}`);
+  }
+
+  it('uploads the recording to an HTTP server as it records (chunked POST)', async () => {
+    const receiver = await uploadReceiver();
     try {
-      const pipeline = await client.create('MediaPipeline');
-      const source = await rtpSource(pipeline);
-      children.push(...source.children);
-      const recorder = await pipeline.create('RecorderEndpoint', {
-        uri: `http://127.0.0.1:${port}/upload/call.webm`, mediaProfile: 'WEBM' });
-      await source.endpoint.connect(recorder);
+      const { pipeline, recorder } = await recordUpload(client, receiver.url);
       const started = nextEvent(recorder, 'Recording');
       await recorder.record();
       await started;
       await sleep(3000);
       await recorder.stopAndWait();
-      const deadline = Date.now() + 5000;
-      while (uploads.length === 0 && Date.now() < deadline) await sleep(50);
-      assert.equal(uploads.length, 1);
-      assert.equal(uploads[0].method, 'POST');
-      assert.equal(uploads[0].headers['transfer-encoding'], 'chunked');
-      assert.equal(uploads[0].headers['content-type'], 'video/webm');
-      const file = path.join(dir, 'uploaded.webm');
-      fs.writeFileSync(file, uploads[0].body);
-      const info = await probe(file);
-      assert.deepEqual(info.codecs, ['opus', 'vp8']);
-      assert.ok(durationOf(info) >= 2.5, `uploaded ${JSON.stringify(info)}`);
+      await checkUpload(receiver, 'uploaded.webm');
       await pipeline.release();
     } finally {
-      receiverServer.close();
+      receiver.close();
+    }
+  });
+
+  it('uploads over HTTPS to a server trusted by RecorderEndpoint.conf.ini sslCaFile, never to an untrusted one', async () => {
+    const tls = makeCertificate(dir);
+    const receiver = await uploadReceiver(tls);
+    const trusting = await startServer({ ini: { 'RecorderEndpoint.conf.ini': `sslCaFile=${tls.certFile}\n` } });
+    const trustingClient = await kurentoClient(trusting.url, { failAfter: 2, strict: true });
+    try {
+      const { pipeline, recorder } = await recordUpload(trustingClient, receiver.url);
+      const started = nextEvent(recorder, 'Recording');
+      await recorder.record();
+      await started;
+      await sleep(3000);
+      await recorder.stopAndWait();
+      await checkUpload(receiver, 'uploaded-https.webm');
+      await pipeline.release();
+      // The suite's server trusts the system's store only: the upload is refused, loudly.
+      receiver.uploads.length = 0;
+      const untrusted = await recordUpload(client, receiver.url);
+      const error = nextEvent(untrusted.recorder, 'Error', 15000);
+      await untrusted.recorder.record();
+      const event = await error;
+      assert.match(event.description, /call\.webm.*(certificate|SSL|TLS)/i, JSON.stringify(event));
+      assert.equal(receiver.uploads.length, 0, 'nothing reached the untrusted server');
+      await untrusted.pipeline.release();
+    } finally {
+      trustingClient.close();
+      receiver.close();
+      assert.equal(await trusting.stop(), 0, trusting.output());
     }
   });
 

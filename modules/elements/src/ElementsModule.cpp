@@ -2,6 +2,7 @@
 // stops the server at start with the file and the key rather than failing every create later.
 #include "HttpEndpointImpl.hpp"
 #include "PlayerEndpointImpl.hpp"
+#include "player/NetworkCheck.hpp"
 #include "webrtc/Certificates.hpp"
 #include "webrtc/WebRtcSettings.hpp"
 
@@ -15,7 +16,8 @@ void elementsModuleInit(kms::ServerContext& context) {
   webrtc::loadConfiguredCertificates(webRtc);
   webrtc::checkExternalAddresses(context.classConfig("RtpEndpoint"));
   PlayerEndpointImpl::readReconnectAttempts(context.classConfig("PlayerEndpoint"));
-  PlayerEndpointImpl::readCaFile(context.classConfig("PlayerEndpoint"));
+  player::readCaFileSetting(context.classConfig("PlayerEndpoint"));
+  player::readCaFileSetting(context.classConfig("RecorderEndpoint"));
   HttpEndpointImpl::readAnnouncedAddress(context.classConfig("HttpEndpoint"));
 }
 

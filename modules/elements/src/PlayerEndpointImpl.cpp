@@ -3,11 +3,10 @@
 #include "BaseRtpEndpointImpl.hpp"
 #include "GstDot.hpp"
 #include "MediaPipelineImpl.hpp"
+#include "player/NetworkCheck.hpp"
 
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/ServerContext.hpp>
-
-#include <gio/gio.h>
 
 namespace kurento {
 
@@ -34,22 +33,6 @@ int PlayerEndpointImpl::readReconnectAttempts(const kms::ClassConfig& config) {
   return static_cast<int>(config.getInt("rtspReconnectAttempts", 10, 0, 1000));
 }
 
-std::string PlayerEndpointImpl::readCaFile(const kms::ClassConfig& config) {
-  const std::string file = config.getString("sslCaFile", "");
-  if (file.empty()) {
-    return file;
-  }
-  GError* error = nullptr;
-  GTlsDatabase* database = g_tls_file_database_new(file.c_str(), &error);
-  if (database == nullptr) {
-    const std::string reason = error != nullptr ? error->message : "unreadable";
-    g_clear_error(&error);
-    config.fail("sslCaFile", "cannot read '" + file + "' as PEM certificates: " + reason);
-  }
-  g_object_unref(database);
-  return file;
-}
-
 PlayerEndpointImpl::PlayerEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline,
                                        const std::string& uri, bool useEncodedMedia,
                                        int32_t networkCache)
@@ -66,7 +49,7 @@ player::SourceOptions PlayerEndpointImpl::sourceOptions(bool useEncodedMedia,
   options.uri = uri();
   options.encoded = useEncodedMedia;
   options.networkCacheMs = networkCacheMs;
-  options.caFile = readCaFile(kms::serverContext().classConfig("PlayerEndpoint"));
+  options.caFile = player::readCaFileSetting(kms::serverContext().classConfig("PlayerEndpoint"));
   if (scheme() == "rtsp" || scheme() == "rtsps") {
     const auto ports = BaseRtpEndpointImpl::readSettings(
         kms::serverContext().classConfig("BaseRtpEndpoint"));

@@ -22,9 +22,6 @@ class PlayerEndpointImpl : public PlayerEndpointBase {
 
   // PlayerEndpoint.conf.ini: `rtspReconnectAttempts` (default 10). Throws kms::ConfigError.
   static int readReconnectAttempts(const kms::ClassConfig& config);
-  // PlayerEndpoint.conf.ini: `sslCaFile`, extra trust anchors (PEM) for https/rtsps URIs ("" =
-  // the system's store alone). Throws kms::ConfigError when the file cannot be read as PEM.
-  static std::string readCaFile(const kms::ClassConfig& config);
 
   void play() override;
   void pause() override;

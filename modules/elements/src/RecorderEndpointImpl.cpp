@@ -1,10 +1,12 @@
 #include "RecorderEndpointImpl.hpp"
 
 #include "MediaPipelineImpl.hpp"
+#include "player/NetworkCheck.hpp"
 #include "player/OutputFeed.hpp"
 #include "rtp/MediaPaths.hpp"
 
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/ServerContext.hpp>
 
 #include <gst/app/gstappsink.h>
 #include <glib/gstdio.h>
@@ -168,6 +170,7 @@ void RecorderEndpointImpl::begin() {
   setup.profile = profile_;
   setup.uri = uri();
   setup.localPath = localPath();
+  setup.caFile = player::readCaFileSetting(kms::serverContext().classConfig("RecorderEndpoint"));
   setup.bitrateBps = getEncoderBitrate();
   setup.expected = {profile_.audio.recorded && !getSourceConnections(MediaType::AUDIO, std::nullopt).empty(),
                     profile_.video.recorded && !getSourceConnections(MediaType::VIDEO, std::nullopt).empty()};

@@ -116,4 +116,17 @@ std::string checkNetworkUri(const std::string& uri, const NetworkCheckOptions& o
   return g_cancellable_is_cancelled(options.cancel) ? "" : reason;
 }
 
+std::string readCaFileSetting(const kms::ClassConfig& config) {
+  const std::string file = config.getString("sslCaFile", "");
+  if (file.empty()) {
+    return file;
+  }
+  GError* error = nullptr;
+  Owned<GTlsDatabase> database(g_tls_file_database_new(file.c_str(), &error));
+  if (!database) {
+    config.fail("sslCaFile", "cannot read '" + file + "' as PEM certificates: " + said(error));
+  }
+  return file;
+}
+
 }  // namespace kurento::player

@@ -3,6 +3,8 @@
 // the player asks the network itself before it tells the application.
 #pragma once
 
+#include <kms/sdk/Config.hpp>
+
 #include <gio/gio.h>
 
 #include <string>
@@ -10,7 +12,7 @@
 namespace kurento::player {
 
 struct NetworkCheckOptions {
-  std::string caFile;   // extra trust anchors (PEM) for https/rtsps; "" for the system's
+  std::string caFile;   // trust anchors (PEM) for https/rtsps instead of the system's; "" for those
   int timeoutMs = 3000;  // for each of: connect, TLS handshake
   GCancellable* cancel = nullptr;  // ends the check early (borrowed)
 };
@@ -20,5 +22,9 @@ struct NetworkCheckOptions {
 // "cannot resolve host 'cam.example': Name or service not known". Blocks: call it off the
 // main loop. Non-network schemes, and a cancelled check, return "".
 std::string checkNetworkUri(const std::string& uri, const NetworkCheckOptions& options);
+
+// `sslCaFile` of a class's .conf.ini (PlayerEndpoint, RecorderEndpoint): the trust anchors
+// (PEM) for https/rtsps instead of the system's, "" when unset. Throws kms::ConfigError when it cannot be read as PEM.
+std::string readCaFileSetting(const kms::ClassConfig& config);
 
 }  // namespace kurento::player

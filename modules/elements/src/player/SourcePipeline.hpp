@@ -34,7 +34,7 @@ struct SourceOptions {
   int networkCacheMs = 2000;    // RTSP: rtspsrc latency
   std::string rtpPortRange;     // RTSP: "min-max" for the RTP ports, "" for any
   int reconnectAttempts = 0;    // live sources: restarts after a drop before giving up
-  std::string caFile;           // https/rtsps: extra trust anchors (PEM), "" for the system's
+  std::string caFile;           // https/rtsps: trust anchors (PEM) instead of the system's
 };
 
 struct SourceInfo {

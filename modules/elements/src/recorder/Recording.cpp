@@ -124,7 +124,8 @@ void Recording::start() {
     }
   }
   GST_INFO("%s: recording starts with %zu stream(s)", setup_.uri.c_str(), streams.size());
-  writer_ = Writer::create(setup_.name, setup_.profile, setup_.uri, setup_.localPath, streams,
+  writer_ = Writer::create(setup_.name, setup_.profile,
+                           {setup_.uri, setup_.localPath, setup_.caFile}, streams,
                            setup_.bitrateBps, {events_.onFinished, events_.onError});
   std::vector<Pending> pending;
   pending.swap(pending_);

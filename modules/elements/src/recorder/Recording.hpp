@@ -22,6 +22,7 @@ struct RecordingSetup {
   Profile profile;
   std::string uri;
   std::string localPath;  // "" for HTTP targets
+  std::string caFile;     // https targets: extra trust anchors (PEM)
   int bitrateBps = 0;
   std::array<bool, 2> expected{};  // [audio, video]: connected and recorded by the profile
 };

@@ -68,11 +68,11 @@ GstPad* requestMuxerPad(GstElement* muxer, bool video) {
 #define GST_CAT_DEFAULT kCat
 
 std::shared_ptr<Writer> Writer::create(const std::string& name, const Profile& profile,
-                                       const std::string& uri, const std::string& localPath,
+                                       const WriterTarget& target,
                                        const std::vector<StreamStart>& streams, int bitrateBps,
                                        WriterEvents events) {
   std::shared_ptr<Writer> writer(new Writer(std::move(events)));
-  writer->build(name, profile, uri, localPath, streams, bitrateBps);
+  writer->build(name, profile, target, streams, bitrateBps);
   return writer;
 }
 
@@ -93,8 +93,8 @@ Writer::~Writer() {
   }
 }
 
-GstElement* Writer::makeSink(const Profile& profile, const std::string& uri,
-                             const std::string& localPath) {
+GstElement* Writer::makeSink(const Profile& profile, const WriterTarget& target) {
+  const std::string& localPath = target.localPath;
   GstElement* sink = nullptr;
   if (!localPath.empty()) {
     sink = rtp::addElement(GST_BIN(pipeline_.get()), "filesink");
@@ -102,22 +102,28 @@ GstElement* Writer::makeSink(const Profile& profile, const std::string& uri,
     g_object_set(sink, "location", localPath.c_str(), "buffer-mode", 2 /* unbuffered */,
                  nullptr);
   } else {
-    sink = rtp::addElement(GST_BIN(pipeline_.get()), "curlhttpsink");
-    g_object_set(sink, "location", uri.c_str(), "use-content-length", FALSE, "content-type",
-                 profile.contentType.c_str(), nullptr);
+    sink = rtp::addElement(GST_BIN(pipeline_.get()), "appsink");
+    g_object_set(sink, "enable-last-sample", FALSE, nullptr);
+    std::weak_ptr<Writer> weak = shared_from_this();
+    uploader_ = std::make_unique<HttpUploader>(
+        UploadTarget{target.uri, profile.contentType, target.caFile},
+        [weak](const std::string& error) { postUploadEnd(weak, error); });
+    GstAppSinkCallbacks callbacks{};
+    callbacks.new_sample = &Writer::onUploadSample;
+    gst_app_sink_set_callbacks(GST_APP_SINK(sink), &callbacks, uploader_.get(), nullptr);
   }
   g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
   return sink;
 }
 
-void Writer::build(const std::string& name, const Profile& profile, const std::string& uri,
-                   const std::string& localPath, const std::vector<StreamStart>& streams,
+void Writer::build(const std::string& name, const Profile& profile, const WriterTarget& target,
+                   const std::vector<StreamStart>& streams,
                    int bitrateBps) {
-  target_ = localPath.empty() ? uri : localPath;
+  target_ = target.localPath.empty() ? target.uri : target.localPath;
   pipeline_ = kms::GRef<GstElement>::adopt(gst_pipeline_new(name.c_str()));
-  GstElement* sink = makeSink(profile, uri, localPath);
+  GstElement* sink = makeSink(profile, target);
   GstElement* muxer = nullptr;
-  const std::string muxerText = localPath.empty() ? profile.streamMuxer : profile.muxer;
+  const std::string muxerText = target.localPath.empty() ? profile.streamMuxer : profile.muxer;
   if (!muxerText.empty()) {
     muxer = parseElement(muxerText);
     gst_bin_add(GST_BIN(pipeline_.get()), muxer);
@@ -255,40 +261,97 @@ void Writer::done() {
   finishedCv_.notify_all();
 }
 
+GstFlowReturn Writer::onUploadSample(GstAppSink* sink, gpointer uploader) {
+  GstSample* sample = gst_app_sink_pull_sample(sink);
+  if (sample == nullptr) {
+    return GST_FLOW_FLUSHING;
+  }
+  const bool queued = static_cast<HttpUploader*>(uploader)->write(gst_sample_get_buffer(sample));
+  gst_sample_unref(sample);
+  if (!queued) {
+    GError* error = g_error_new_literal(GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE,
+                                        "the upload failed or the server does not keep up");
+    gst_element_post_message(GST_ELEMENT(sink),
+                             gst_message_new_error(GST_OBJECT(sink), error, nullptr));
+    g_error_free(error);
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+void Writer::postUploadEnd(const std::weak_ptr<Writer>& weak, const std::string& error) {
+  using Delivery = std::pair<std::weak_ptr<Writer>, std::string>;
+  g_idle_add_full(
+      G_PRIORITY_DEFAULT,
+      [](gpointer data) -> gboolean {
+        auto* delivery = static_cast<Delivery*>(data);
+        if (auto self = delivery->first.lock()) {
+          if (delivery->second.empty()) {
+            GST_INFO("%s: uploaded", self->target_.c_str());
+            gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
+            self->done();
+          } else {
+            self->fail("cannot record to '" + self->target_ + "': " + delivery->second);
+          }
+        }
+        return G_SOURCE_REMOVE;
+      },
+      new Delivery(weak, error), [](gpointer data) { delete static_cast<Delivery*>(data); });
+}
+
 gboolean Writer::onBusMessage(GstBus*, GstMessage* message, gpointer weakSelf) {
   auto self = static_cast<std::weak_ptr<Writer>*>(weakSelf)->lock();
   if (!self) {
     return G_SOURCE_CONTINUE;
   }
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS) {
+    if (self->uploader_) {
+      // Everything is in the body: its last chunk goes out; the upload's end finishes.
+      self->uploader_->finish();
+      return G_SOURCE_CONTINUE;
+    }
     GST_INFO("%s: complete", self->target_.c_str());
     gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
     self->done();
   } else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
-    GError* error = nullptr;
-    gchar* debug = nullptr;
-    gst_message_parse_error(message, &error, &debug);
-    std::string description = "cannot record to '" + self->target_ + "': " +
-                              (error != nullptr ? error->message : "?");
-    // GStreamer puts the OS error ("system error: Permission denied") in the debug text.
-    const char* system = debug != nullptr ? std::strstr(debug, "system error: ") : nullptr;
-    const char* flow = debug != nullptr ? std::strstr(debug, "streaming stopped, ") : nullptr;
-    if (system != nullptr) {
-      description += std::string(" (") + (system + 14) + ")";
-    } else if (flow != nullptr) {
-      description += std::string(" (") + flow + ")";
-    }
-    GST_WARNING("%s (%s)", description.c_str(), debug != nullptr ? debug : "");
-    g_clear_error(&error);
-    g_free(debug);
-    gst_element_set_state(self->pipeline_.get(), GST_STATE_NULL);
-    if (self->events_.onError) {
-      self->events_.onError("RECORDER_ERROR", static_cast<int32_t>(kms::ErrorCode::kUnexpectedError),
-                            description);
-    }
-    self->done();
+    self->handleErrorMessage(message);
   }
   return G_SOURCE_CONTINUE;
+}
+
+void Writer::handleErrorMessage(GstMessage* message) {
+  GError* error = nullptr;
+  gchar* debug = nullptr;
+  gst_message_parse_error(message, &error, &debug);
+  std::string description =
+      "cannot record to '" + target_ + "': " + (error != nullptr ? error->message : "?");
+  // GStreamer puts the OS error ("system error: Permission denied") in the debug text.
+  const char* system = debug != nullptr ? std::strstr(debug, "system error: ") : nullptr;
+  const char* flow = debug != nullptr ? std::strstr(debug, "streaming stopped, ") : nullptr;
+  if (system != nullptr) {
+    description += std::string(" (") + (system + 14) + ")";
+  } else if (flow != nullptr) {
+    description += std::string(" (") + flow + ")";
+  }
+  GST_WARNING("%s (%s)", description.c_str(), debug != nullptr ? debug : "");
+  g_clear_error(&error);
+  g_free(debug);
+  fail(description);
+}
+
+void Writer::fail(const std::string& description) {
+  gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    first = !failed_;
+    failed_ = true;
+  }
+  if (first && events_.onError) {
+    events_.onError("RECORDER_ERROR", static_cast<int32_t>(kms::ErrorCode::kUnexpectedError),
+                    description);
+  }
+  done();
 }
 
 }  // namespace kurento::recorder

@@ -3,10 +3,12 @@
 // or a chunked HTTP POST). It never blocks the element's streaming threads.
 #pragma once
 
+#include "HttpUploader.hpp"
 #include "Profiles.hpp"
 
 #include <kms/sdk/Gst.hpp>
 
+#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
 #include <array>
@@ -25,6 +27,13 @@ struct WriterEvents {
       onError;
 };
 
+// Where a recording goes: a local file, or an HTTP(S) URL uploaded to as it is written.
+struct WriterTarget {
+  std::string uri;
+  std::string localPath;  // "" for HTTP targets
+  std::string caFile;     // https: extra trust anchors (PEM), "" for the system's store
+};
+
 struct StreamStart {
   bool video = false;
   GstCaps* caps = nullptr;  // the stream's caps (borrowed)
@@ -34,7 +43,7 @@ class Writer : public std::enable_shared_from_this<Writer> {
  public:
   // Builds and starts the pipeline; throws KurentoException (40107, or 40003) when it cannot.
   static std::shared_ptr<Writer> create(const std::string& name, const Profile& profile,
-                                        const std::string& uri, const std::string& localPath,
+                                        const WriterTarget& target,
                                         const std::vector<StreamStart>& streams, int bitrateBps,
                                         WriterEvents events);
   ~Writer();
@@ -60,19 +69,24 @@ class Writer : public std::enable_shared_from_this<Writer> {
     GstCaps* caps = nullptr;  // the caps last set on appsrc (owned)
   };
   explicit Writer(WriterEvents events) : events_(std::move(events)) {}
-  void build(const std::string& name, const Profile& profile, const std::string& uri,
-             const std::string& localPath, const std::vector<StreamStart>& streams,
-             int bitrateBps);
-  GstElement* makeSink(const Profile& profile, const std::string& uri,
-                       const std::string& localPath);
+  void build(const std::string& name, const Profile& profile, const WriterTarget& target,
+             const std::vector<StreamStart>& streams, int bitrateBps);
+  GstElement* makeSink(const Profile& profile, const WriterTarget& target);
   void addStream(const Profile& profile, const StreamStart& start, GstElement* muxer,
                  GstElement* sink, int bitrateBps);
   static gboolean onBusMessage(GstBus* bus, GstMessage* message, gpointer weakSelf);
+  static GstFlowReturn onUploadSample(GstAppSink* sink, gpointer uploader);
+  // From the upload's thread: the result goes to the main loop.
+  static void postUploadEnd(const std::weak_ptr<Writer>& weak, const std::string& error);
+  void handleErrorMessage(GstMessage* message);
+  // Raises Error once (later failures add nothing), stops the pipeline, then done().
+  void fail(const std::string& description);
   // Hands the stream's batch to its appsrc; called with the stream's batchMutex held.
   void flushBatch(Stream& stream);
   void done();
 
   kms::GRef<GstElement> pipeline_;
+  std::unique_ptr<HttpUploader> uploader_;  // HTTP(S) targets: the body's sender
   std::array<Stream, 2> streams_{};  // [0] audio, [1] video
   const WriterEvents events_;
   std::string target_;
@@ -81,6 +95,7 @@ class Writer : public std::enable_shared_from_this<Writer> {
   std::condition_variable finishedCv_;
   bool finishing_ = false;  // done() ran or runs
   bool finished_ = false;
+  bool failed_ = false;  // Error raised
 };
 
 }  // namespace kurento::recorder
