@@ -155,6 +155,7 @@ describe('configuration in Kurento formats', () => {
       ['UriEndpoint.conf.ini', 'defaultPath=ftp://files/\n', /UriEndpoint\.conf\.ini: key 'defaultPath': 'ftp:\/\/files\/' is not a file:\/\/\/, http:\/\/ or https:\/\/ URI/],
       ['PlayerEndpoint.conf.ini', 'rtspReconnectAttempts=-1\n', /PlayerEndpoint\.conf\.ini: key 'rtspReconnectAttempts': -1 is outside \[0, 1000\]/],
       ['PlayerEndpoint.conf.ini', 'sslCaFile=/nonexistent/ca.pem\n', /PlayerEndpoint\.conf\.ini: key 'sslCaFile': cannot read '\/nonexistent\/ca\.pem' as PEM certificates/],
+      ['RecorderEndpoint.conf.ini', 'sslCaFile=/nonexistent/ca.pem\n', /RecorderEndpoint\.conf\.ini: key 'sslCaFile': cannot read/],
       ['HttpEndpoint.conf.ini', 'announcedAddress=my host\n', /HttpEndpoint\.conf\.ini: key 'announcedAddress': 'my host' is not a host name or an IP address/],
     ];
     for (const [file, text, message] of cases) {
