@@ -17,6 +17,30 @@ GstDebugCategory* const kCat = kms::debugCategory("kms-core-element", "MediaElem
 
 const char* lowerName(MediaType type) { return type == MediaType::AUDIO ? "audio" : "video"; }
 
+GstPadQueryFunction teeSinkQuery = nullptr;  // the tee's own handler, for every other query
+
+// The output takes any format: the FormatAdapter converts for the sinks that want another one.
+// Left to the tee, a caps query answers what the sinks take, and a source whose format comes
+// after a sink that takes another (a browser's VP8 after a Composite port taking raw video)
+// could not link at all.
+gboolean onOutputQuery(GstPad* pad, GstObject* parent, GstQuery* query) {
+  switch (GST_QUERY_TYPE(query)) {
+    case GST_QUERY_CAPS: {
+      GstCaps* filter = nullptr;
+      gst_query_parse_caps(query, &filter);
+      GstCaps* caps = filter != nullptr ? gst_caps_ref(filter) : gst_caps_new_any();
+      gst_query_set_caps_result(query, caps);
+      gst_caps_unref(caps);
+      return TRUE;
+    }
+    case GST_QUERY_ACCEPT_CAPS:
+      gst_query_set_accept_caps_result(query, TRUE);
+      return TRUE;
+    default:
+      return teeSinkQuery(pad, parent, query);
+  }
+}
+
 int64_t nowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -45,6 +69,10 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
                                   "GStreamer element 'tee' is missing (gstreamer1.0-plugins-base?)");
     }
     g_object_set(tee, "allow-not-linked", TRUE, nullptr);
+    GstPad* teeSink = gst_element_get_static_pad(tee, "sink");
+    teeSinkQuery = GST_PAD_QUERYFUNC(teeSink);
+    gst_pad_set_query_function(teeSink, &onOutputQuery);
+    gst_object_unref(teeSink);
     gst_bin_add(bin(), tee);
     tees_[slot(type)] = tee;
     adapters_[slot(type)] = std::make_unique<FormatAdapter>(

@@ -89,6 +89,7 @@ void AlphaBlendingImpl::attachPort(HubPortImpl& hubPort) {
   Port& port = ports_[hubPort.id()];
   GstElement* portBin = GST_ELEMENT(hubPort.bin());
   port.input = hubs::addBin(bin(), "queue ! videoconvert ! capsfilter caps=video/x-raw,format=AYUV");
+  hubs::answerLatencyWhenIdle(port.input);
   port.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
   gst_pad_link(staticPad(port.input, "src"), port.compositorPad);
   gst_element_sync_state_with_parent(port.input);

@@ -81,6 +81,7 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
   GstElement* hubBin = GST_ELEMENT(bin());
 
   p.videoInput = hubs::addBin(bin(), "queue ! videoconvert");
+  hubs::answerLatencyWhenIdle(p.videoInput);
   p.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
   gst_util_set_object_arg(G_OBJECT(p.compositorPad), "sizing-policy", "keep-aspect-ratio");
   g_object_set(p.compositorPad, "zorder", 1u, nullptr);

@@ -17,6 +17,7 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   Member member;
   member.input = addBin(bin_, std::string("queue ! audioconvert ! audioresample ! capsfilter caps=") +
                                   kMixCaps);
+  answerLatencyWhenIdle(member.input);
   member.tee = addElement(bin_, "tee");
   g_object_set(member.tee, "allow-not-linked", TRUE, nullptr);
   member.silence = addBin(bin_, std::string("audiotestsrc is-live=true wave=silence "

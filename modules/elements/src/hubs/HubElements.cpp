@@ -6,6 +6,17 @@ namespace kurento::hubs {
 
 namespace {
 constexpr guint64 kUpstreamLatencyNs = 300 * GST_MSECOND;
+
+GstPadQueryFunction ghostQuery = nullptr;  // a ghost pad's own handler
+
+gboolean onInputQuery(GstPad* pad, GstObject* parent, GstQuery* query) {
+  const gboolean answered = ghostQuery(pad, parent, query);
+  if (!answered && GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+    gst_query_set_latency(query, TRUE, 0, GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return answered;
+}
 }  // namespace
 
 GstElement* addElement(GstBin* bin, const char* factory) {
@@ -44,6 +55,15 @@ void setLiveLatency(GstElement* aggregator) {
     g_object_set(aggregator, "min-upstream-latency", kUpstreamLatencyNs, nullptr);
   }
   g_object_set(aggregator, "ignore-inactive-pads", TRUE, nullptr);
+}
+
+void answerLatencyWhenIdle(GstElement* input) {
+  GstPad* src = gst_element_get_static_pad(input, "src");
+  if (GST_PAD_QUERYFUNC(src) != &onInputQuery) {
+    ghostQuery = GST_PAD_QUERYFUNC(src);
+  }
+  gst_pad_set_query_function(src, &onInputQuery);
+  gst_object_unref(src);
 }
 
 }  // namespace kurento::hubs

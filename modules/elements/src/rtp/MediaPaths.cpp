@@ -142,7 +142,16 @@ GstElement* linkReceivePath(GstBin* bin, GstPad* rtpPad, const CodecInfo& codec,
     last = parser;
   }
   GstPad* lastSrc = gst_element_get_static_pad(last, "src");
-  gst_pad_link(lastSrc, output);
+  const GstPadLinkReturn linked = gst_pad_link(lastSrc, output);
+  if (linked != GST_PAD_LINK_OK) {
+    GstCaps* offered = gst_pad_query_caps(lastSrc, nullptr);
+    GstCaps* taken = gst_pad_query_caps(output, nullptr);
+    gchar* a = gst_caps_to_string(offered);
+    gchar* b = gst_caps_to_string(taken);
+    GST_ERROR("cannot link %s to the element's output: %s (offers %s, output takes %s)",
+              codec.depayloader, gst_pad_link_get_name(linked), a, b);
+    g_free(a); g_free(b); gst_caps_unref(offered); gst_caps_unref(taken);
+  }
   gst_object_unref(lastSrc);
   gst_element_sync_state_with_parent(depayloader);
   GstPad* depaySink = gst_element_get_static_pad(depayloader, "sink");
