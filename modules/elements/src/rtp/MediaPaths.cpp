@@ -1,12 +1,14 @@
 #include "MediaPaths.hpp"
 
 #include <kms/sdk/Error.hpp>
+#include <kms/sdk/Gst.hpp>
 
 #include <cstring>
 
 namespace kurento::rtp {
 
 namespace {
+GstDebugCategory* const kCat = kms::debugCategory("kms-rtp-paths", "RTP media paths");
 
 gboolean forwardSticky(GstPad* pad, GstEvent** event, gpointer) {
   if (GST_EVENT_TYPE(*event) != GST_EVENT_EOS) {
@@ -148,9 +150,12 @@ GstElement* linkReceivePath(GstBin* bin, GstPad* rtpPad, const CodecInfo& codec,
     GstCaps* taken = gst_pad_query_caps(output, nullptr);
     gchar* a = gst_caps_to_string(offered);
     gchar* b = gst_caps_to_string(taken);
-    GST_ERROR("cannot link %s to the element's output: %s (offers %s, output takes %s)",
-              codec.depayloader, gst_pad_link_get_name(linked), a, b);
-    g_free(a); g_free(b); gst_caps_unref(offered); gst_caps_unref(taken);
+    GST_CAT_ERROR(kCat, "cannot link %s to the element's output: %s (offers %s, output takes %s)",
+                  codec.depayloader, gst_pad_link_get_name(linked), a, b);
+    g_free(a);
+    g_free(b);
+    gst_caps_unref(offered);
+    gst_caps_unref(taken);
   }
   gst_object_unref(lastSrc);
   gst_element_sync_state_with_parent(depayloader);
