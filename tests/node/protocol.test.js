@@ -313,10 +313,12 @@ describe('Kurento protocol over WebSocket', () => {
     await rpc.call('release', { object: pipeline });
   });
 
-  it('closes a connection that sends a frame over 16 MiB, and keeps serving others', async () => {
-    const victim = await connect(server.url);
-    victim.socket.send(`{"jsonrpc":"2.0","id":1,"method":"ping","params":{"p":"${'y'.repeat(17 * 1024 * 1024)}"}}`);
-    await victim.closed;
+  it('refuses a message over 16 MiB (the default maxMessageBytes) with 40009, and keeps serving', async () => {
+    const sender = await connect(server.url);
+    const answer = await sender.sendRaw(`{"jsonrpc":"2.0","id":1,"method":"ping","params":{"p":"${'y'.repeat(17 * 1024 * 1024)}"}}`, 1);
+    assertError(answer.error, 40009, 'NOT_ENOUGH_RESOURCES', /maxMessageBytes/);
+    assert.equal((await sender.call('ping', {})).value, 'pong');
+    await sender.close();
     assert.equal((await rpc.call('ping', {})).value, 'pong');
   });
 

@@ -5,12 +5,14 @@
 
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <string_view>
 
 namespace kms::host {
 
@@ -25,6 +27,11 @@ GstDebugCategory* configCategory() {
 
 constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
 constexpr size_t kMaxShownValueChars = 60;
+constexpr size_t kMinSecretChars = 16;
+constexpr size_t kMaxSecretChars = 1024;
+constexpr int64_t kMinMessageBytes = 4 * 1024;            // a WebRTC offer must fit
+constexpr int64_t kMaxMessageBytes = 1024 * 1024 * 1024;  // 1 GiB
+constexpr int64_t kMaxRequestsPerSecond = 1000000;
 
 // "string \"abc\"", "number 5.5", "object {...}" for messages.
 std::string describe(const Json& value) {
@@ -121,6 +128,24 @@ class Reader {
     return std::string(value->GetString(), value->GetStringLength());
   }
 
+  std::optional<bool> boolean(const Json& object, const std::string& path,
+                              const char* name) const {
+    const Json* value = member(object, name);
+    if (value == nullptr) {
+      return std::nullopt;
+    }
+    if (value->IsBool()) {
+      return value->GetBool();
+    }
+    if (value->IsString()) {
+      const std::string_view text(value->GetString(), value->GetStringLength());
+      if (text == "true" || text == "false") {
+        return text == "true";
+      }
+    }
+    fail(joinKey(path, name), "expected true or false, got " + describe(*value));
+  }
+
   // Logs (and records) every member of `object` not in `known`.
   void warnUnknown(const Json& object, const std::string& path,
                    std::initializer_list<const char*> known) const {
@@ -205,9 +230,64 @@ void readSecure(const Reader& reader, const Json& secure, ServerConfig& config) 
   config.secure = result;
 }
 
+std::filesystem::path besideConfigFile(const Reader& reader, const std::string& file) {
+  std::filesystem::path result(file);
+  if (result.is_relative()) {
+    result = std::filesystem::path(reader.file()).parent_path() / result;
+  }
+  return result;
+}
+
+// A shared secret must be hard to guess and travel unchanged in a URL query and a header.
+void checkSecret(const Reader& reader, const std::string& key, const std::string& secret) {
+  if (secret.size() < kMinSecretChars || secret.size() > kMaxSecretChars) {
+    reader.fail(key, "the secret has " + std::to_string(secret.size()) + " characters; use " +
+                         std::to_string(kMinSecretChars) + " to " +
+                         std::to_string(kMaxSecretChars) + " (e.g. openssl rand -hex 32)");
+  }
+  for (char c : secret) {
+    if (c < '!' || c > '~') {
+      reader.fail(key, "the secret may hold printable ASCII characters only (no spaces or "
+                       "control characters)");
+    }
+  }
+}
+
+// The first line of `file`, without its line end.
+std::string readSecretFile(const Reader& reader, const std::string& key, const std::string& file) {
+  const std::filesystem::path path = besideConfigFile(reader, file);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    reader.fail(key, "cannot read '" + path.string() + "'");
+  }
+  std::string secret;
+  std::getline(in, secret);
+  if (!secret.empty() && secret.back() == '\r') {
+    secret.pop_back();
+  }
+  checkSecret(reader, key + " ('" + path.string() + "')", secret);
+  return secret;
+}
+
+void readSecret(const Reader& reader, const Json& websocket, const std::string& path,
+                ServerConfig& config) {
+  std::optional<std::string> secret = reader.string(websocket, path, "secret");
+  std::optional<std::string> secretFile = reader.string(websocket, path, "secretFile");
+  if (secret && secretFile) {
+    reader.fail(path + ".secretFile", "set either secret or secretFile, not both");
+  }
+  if (secret) {
+    checkSecret(reader, path + ".secret", *secret);
+    config.secret = *secret;
+  } else if (secretFile) {
+    config.secret = readSecretFile(reader, path + ".secretFile", *secretFile);
+  }
+}
+
 void readWebSocket(const Reader& reader, const Json& websocket, ServerConfig& config) {
   const std::string path = "mediaServer.net.websocket";
-  reader.warnUnknown(websocket, path, {"port", "path", "threads", "secure", "address"});
+  reader.warnUnknown(websocket, path,
+                     {"port", "path", "threads", "secure", "address", "secret", "secretFile"});
   config.port = static_cast<uint16_t>(
       reader.integer(websocket, path, "port", 1, 65535).value_or(config.port));
   if (auto value = reader.string(websocket, path, "path")) {
@@ -224,6 +304,51 @@ void readWebSocket(const Reader& reader, const Json& websocket, ServerConfig& co
   if (const Json* secure = reader.objectMember(websocket, path, "secure")) {
     readSecure(reader, *secure, config);
   }
+  readSecret(reader, websocket, path, config);
+}
+
+void readMonitoring(const Reader& reader, const Json& monitoring, ServerConfig& config) {
+  const std::string path = "mediaServer.net.monitoring";
+  reader.warnUnknown(monitoring, path, {"enabled", "address", "port"});
+  MonitoringConfig& result = config.monitoring;
+  result.enabled = reader.boolean(monitoring, path, "enabled").value_or(result.enabled);
+  if (auto value = reader.string(monitoring, path, "address")) {
+    if (value->empty()) {
+      reader.fail(path + ".address", "must not be empty (use 127.0.0.1 for this host only)");
+    }
+    result.address = *value;
+  }
+  if (auto port = reader.integer(monitoring, path, "port", 1, 65535)) {
+    result.port = static_cast<uint16_t>(*port);
+    if (*result.port == config.port || (config.secure && *result.port == config.secure->port)) {
+      reader.fail(path + ".port", std::to_string(*port) + " is also a WebSocket port; use "
+                                  "another port, or leave it out to serve /metrics there");
+    }
+  }
+}
+
+void readLimits(const Reader& reader, const Json& limits, ServerConfig& config) {
+  const std::string path = "mediaServer.limits";
+  reader.warnUnknown(limits, path,
+                     {"maxConnections", "maxSessionsPerConnection", "maxObjectsPerSession",
+                      "maxMessageBytes", "maxRequestsPerSecond", "requestBurst"});
+  LimitsConfig& result = config.limits;
+  auto count = [&](const char* name, int64_t min, int64_t max, int64_t current) {
+    return reader.integer(limits, path, name, min, max).value_or(current);
+  };
+  result.maxConnections = count("maxConnections", 0, kMaxInt, result.maxConnections);
+  result.maxSessionsPerConnection =
+      count("maxSessionsPerConnection", 0, kMaxInt, result.maxSessionsPerConnection);
+  result.maxObjectsPerSession =
+      count("maxObjectsPerSession", 0, kMaxInt, result.maxObjectsPerSession);
+  result.maxMessageBytes =
+      count("maxMessageBytes", kMinMessageBytes, kMaxMessageBytes, result.maxMessageBytes);
+  const std::optional<int64_t> rate =
+      reader.integer(limits, path, "maxRequestsPerSecond", 0, kMaxRequestsPerSecond);
+  result.maxRequestsPerSecond = rate.value_or(result.maxRequestsPerSecond);
+  // Unset, the burst is five seconds' worth of the configured rate.
+  const int64_t defaultBurst = rate ? std::max<int64_t>(*rate * 5, 1) : result.requestBurst;
+  result.requestBurst = count("requestBurst", 1, kMaxInt, defaultBurst);
 }
 
 void readResources(const Reader& reader, const Json& resources, ServerConfig& config) {
@@ -238,12 +363,18 @@ void readResources(const Reader& reader, const Json& resources, ServerConfig& co
 }
 
 void readMediaServer(const Reader& reader, const Json& mediaServer, ServerConfig& config) {
-  reader.warnUnknown(mediaServer, "mediaServer", {"net", "resources", "metadata"});
+  reader.warnUnknown(mediaServer, "mediaServer", {"net", "resources", "limits", "metadata"});
   if (const Json* net = reader.objectMember(mediaServer, "mediaServer", "net")) {
-    reader.warnUnknown(*net, "mediaServer.net", {"websocket"});
+    reader.warnUnknown(*net, "mediaServer.net", {"websocket", "monitoring"});
     if (const Json* websocket = reader.objectMember(*net, "mediaServer.net", "websocket")) {
       readWebSocket(reader, *websocket, config);
     }
+    if (const Json* monitoring = reader.objectMember(*net, "mediaServer.net", "monitoring")) {
+      readMonitoring(reader, *monitoring, config);
+    }
+  }
+  if (const Json* limits = reader.objectMember(mediaServer, "mediaServer", "limits")) {
+    readLimits(reader, *limits, config);
   }
   if (const Json* resources = reader.objectMember(mediaServer, "mediaServer", "resources")) {
     readResources(reader, *resources, config);

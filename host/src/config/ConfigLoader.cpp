@@ -76,6 +76,10 @@ ServerConfig loadServerConfig(const CommandLine& commandLine, const Environment&
       throw ConfigError("--port: " + std::to_string(config.port) +
                         " is also mediaServer.net.websocket.secure.port in " + file.path);
     }
+    if (config.monitoring.port && *config.monitoring.port == config.port) {
+      throw ConfigError("--port: " + std::to_string(config.port) +
+                        " is also mediaServer.net.monitoring.port in " + file.path);
+    }
   }
 
   if (commandLine.modulesConfigPath) {

@@ -1,6 +1,8 @@
 // What the RPC layer sees of a client connection: a place to send text frames to.
 #pragma once
 
+#include "RequestBudget.hpp"
+
 #include <memory>
 #include <string>
 
@@ -18,6 +20,8 @@ class ClientConnection {
   // The session of the connection's latest request ("" before the first one). Only the
   // connection's own request handling touches it (requests of a connection run one at a time).
   std::string currentSessionId;
+  // The connection's share of mediaServer.limits.maxRequestsPerSecond; same rule as above.
+  RequestBudget requestBudget;
 };
 
 using ClientConnectionPtr = std::shared_ptr<ClientConnection>;

@@ -1,6 +1,8 @@
 // One accepted TCP (or TLS) connection before it becomes a WebSocket: serves HTTP requests
-// (/healthz, /metrics, 404), hands WebSocket upgrades on the configured path over, and POSTs to
-// an HttpPostEndpoint's path to an UploadSession (decided on the header, before the body).
+// (/healthz, /metrics, 404), hands WebSocket upgrades on the configured path over once the
+// shared secret and mediaServer.limits.maxConnections allow them (401/403/503 otherwise), and
+// POSTs to an HttpPostEndpoint's path to an UploadSession (decided on the header, before the
+// body). On the monitoring listener it serves /healthz and /metrics only.
 #pragma once
 
 #include "NetworkContext.hpp"
@@ -29,8 +31,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, boost::beast::tcp_stream>;
 
   template <class... StreamArgs>
-  explicit HttpSession(NetworkContext& network, StreamArgs&&... args)
-      : stream_(std::forward<StreamArgs>(args)...), network_(network) {}
+  HttpSession(NetworkContext& network, bool monitoringListener, StreamArgs&&... args)
+      : stream_(std::forward<StreamArgs>(args)...), network_(network),
+        monitoringListener_(monitoringListener) {}
 
   void start() {
     boost::asio::dispatch(stream_.get_executor(),
@@ -39,6 +42,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
  private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
   static constexpr std::chrono::seconds kTimeout{30};
   static constexpr size_t kMaxBodyBytes = 64 * 1024;
 
@@ -81,7 +86,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const auto& request = parser_->get();
     std::string_view target(request.target().data(), request.target().size());
     std::string_view path = target.substr(0, target.find('?'));
-    if (!network_.uploads.isUploadPath(path)) {
+    if (monitoringListener_ || !network_.uploads.isUploadPath(path)) {
       parser_->body_limit(kMaxBodyBytes);
       boost::beast::http::async_read(
           stream_, buffer_, *parser_,
@@ -92,9 +97,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto handler = network_.uploads.find(path);
     if (!handler || request.method() != boost::beast::http::verb::post) {
       const bool known = handler != nullptr;
-      reply(request.version(), known ? 405 : 404,
-            known ? "{\"error\":\"method not allowed: POST the media\"}"
-                  : "{\"error\":\"no such upload path (unknown or expired)\"}",
+      reply(request.version(),
+            HttpReply{known ? 405u : 404u, "application/json",
+                      known ? "{\"error\":\"method not allowed: POST the media\"}"
+                            : "{\"error\":\"no such upload path (unknown or expired)\"}",
+                      {}},
             false);
       return;
     }
@@ -116,28 +123,80 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto request = parser_->release();
     std::string_view target(request.target().data(), request.target().size());
     std::string_view path = target.substr(0, target.find('?'));
-    if (boost::beast::websocket::is_upgrade(request) && path == network_.webSocketPath) {
-      boost::beast::get_lowest_layer(stream_).expires_never();
-      std::make_shared<WebSocketConnection<Stream>>(std::move(stream_), network_)
-          ->start(std::move(request));
+    if (!monitoringListener_ && boost::beast::websocket::is_upgrade(request) &&
+        path == network_.webSocketPath) {
+      upgrade(std::move(request));
       return;
     }
+    HttpRequestContext context{monitoringListener_, Credential::kAccepted};
+    if (!monitoringListener_) {
+      context.credential = network_.secret.check(target, authorization(request));
+    }
     std::string_view method(request.method_string().data(), request.method_string().size());
-    HttpReply answer = network_.http.handle(method, path);
-    reply(request.version(), answer.status,
-          request.method() != boost::beast::http::verb::head ? std::move(answer.body) : "",
-          request.keep_alive(), answer.contentType);
+    HttpReply answer = network_.http.handle(method, path, context);
+    if (request.method() == boost::beast::http::verb::head) {
+      answer.body.clear();
+    }
+    reply(request.version(), std::move(answer), request.keep_alive());
   }
 
-  void reply(unsigned version, unsigned status, std::string body, bool keepAlive,
-             const std::string& contentType = "application/json") {
+  static std::string_view authorization(const Request& request) {
+    auto header = request.find(boost::beast::http::field::authorization);
+    return header == request.end() ? std::string_view()
+                                   : std::string_view(header->value().data(),
+                                                      header->value().size());
+  }
+
+  // The shared secret first (nothing about the server's load is told to a stranger), then a
+  // connection slot; the connection keeps the slot until it is destroyed.
+  void upgrade(Request request) {
+    const Credential credential = network_.secret.check(
+        std::string_view(request.target().data(), request.target().size()),
+        authorization(request));
+    if (credential != Credential::kAccepted) {
+      const bool wrong = credential == Credential::kWrong;
+      network_.metrics.countAuthRefusal(wrong);
+      logRefusal("WebSocket from " + peer() + " refused: " +
+                 (wrong ? "wrong shared secret" : "no shared secret"));
+      reply(request.version(), credentialRefusal(credential), false);
+      return;
+    }
+    ConnectionSlots::Slot slot = network_.connectionSlots.tryTake();
+    if (!slot) {
+      network_.metrics.countLimitRefusal(Limit::kConnections);
+      const std::string limit = std::to_string(network_.connectionSlots.max());
+      logRefusal("WebSocket from " + peer() + " refused: " + limit +
+                 " connections are open (mediaServer.limits.maxConnections)");
+      HttpReply answer{503, "application/json",
+                       "{\"error\":\"too many connections: " + limit +
+                           " are open, the most mediaServer.limits.maxConnections allows\"}",
+                       {{"Retry-After", "5"}}};
+      reply(request.version(), std::move(answer), false);
+      return;
+    }
+    boost::beast::get_lowest_layer(stream_).expires_never();
+    std::make_shared<WebSocketConnection<Stream>>(std::move(stream_), network_, std::move(slot))
+        ->start(std::move(request));
+  }
+
+  std::string peer() {
+    boost::system::error_code ec;
+    auto endpoint = boost::beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    return ec ? std::string("an unknown address")
+              : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  }
+
+  void reply(unsigned version, HttpReply answer, bool keepAlive) {
     response_ = {};
     response_.version(version);
-    response_.result(status);
+    response_.result(answer.status);
     response_.set(boost::beast::http::field::server, "Kurento Media Server");
-    response_.set(boost::beast::http::field::content_type, contentType);
+    response_.set(boost::beast::http::field::content_type, answer.contentType);
+    for (const auto& [name, value] : answer.headers) {
+      response_.set(name, value);
+    }
     response_.keep_alive(keepAlive);
-    response_.body() = std::move(body);
+    response_.body() = std::move(answer.body);
     response_.prepare_payload();
     boost::beast::http::async_write(
         stream_, response_,
@@ -167,6 +226,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   Stream stream_;
   NetworkContext& network_;
+  const bool monitoringListener_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> response_;

@@ -14,6 +14,10 @@ constexpr std::array<const char*, static_cast<size_t>(RpcMethod::kCount)> kMetho
     "unknown",  "create", "invoke",      "subscribe", "unsubscribe",
     "release",  "describe", "transaction", "connect",  "ping"};
 
+constexpr std::array<const char*, static_cast<size_t>(Limit::kCount)> kLimitKeys = {
+    "unset", "maxConnections", "maxSessionsPerConnection", "maxObjectsPerSession",
+    "maxMessageBytes", "maxRequestsPerSecond"};
+
 // Escapes a label value (backslash, double quote and newline).
 std::string escapeLabel(const std::string& value) {
   std::string out;
@@ -48,6 +52,8 @@ RpcMethod parseRpcMethod(std::string_view name) {
 
 const char* rpcMethodName(RpcMethod method) { return kMethodNames[static_cast<size_t>(method)]; }
 
+const char* limitKey(Limit limit) { return kLimitKeys[static_cast<size_t>(limit)]; }
+
 Metrics::Metrics() : start_(std::chrono::steady_clock::now()) {}
 
 void Metrics::countError(RpcMethod method, int code) {
@@ -80,6 +86,18 @@ std::string Metrics::render(size_t sessions,
           << key.second << "\"} " << count << '\n';
     }
   }
+  header(out, "kms_limit_refusals_total", "counter",
+         "Requests and connections refused by a limit of mediaServer.limits, by its key.");
+  for (size_t i = 1; i < kLimitKeys.size(); ++i) {
+    out << "kms_limit_refusals_total{limit=\"" << kLimitKeys[i] << "\"} "
+        << limitRefusals_[i].load(std::memory_order_relaxed) << '\n';
+  }
+  header(out, "kms_auth_refusals_total", "counter",
+         "WebSocket upgrades and /metrics requests refused for their secret, by reason.");
+  out << "kms_auth_refusals_total{reason=\"missing\"} "
+      << authMissing_.load(std::memory_order_relaxed) << '\n';
+  out << "kms_auth_refusals_total{reason=\"wrong\"} "
+      << authWrong_.load(std::memory_order_relaxed) << '\n';
   header(out, "kms_events_sent_total", "counter", "Event notifications sent to clients.");
   out << "kms_events_sent_total " << eventsSent_.load(std::memory_order_relaxed) << '\n';
   header(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");

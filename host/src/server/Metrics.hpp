@@ -31,6 +31,19 @@ enum class RpcMethod : int {
 RpcMethod parseRpcMethod(std::string_view name);
 const char* rpcMethodName(RpcMethod method);
 
+// The limits of mediaServer.limits, as indexes of refusal counters.
+enum class Limit : int {
+  kUnset = 0,
+  kConnections,
+  kSessionsPerConnection,
+  kObjectsPerSession,
+  kMessageBytes,
+  kRequestRate,
+  kCount
+};
+// The configuration key of `limit` ("maxConnections"), also its metrics label.
+const char* limitKey(Limit limit);
+
 class Metrics {
  public:
   Metrics();
@@ -40,6 +53,16 @@ class Metrics {
   }
   void countError(RpcMethod method, int code);
   void countEventsSent(uint64_t count) { eventsSent_.fetch_add(count, std::memory_order_relaxed); }
+  void countLimitRefusal(Limit limit) {
+    limitRefusals_[static_cast<size_t>(limit)].fetch_add(1, std::memory_order_relaxed);
+  }
+  // A WebSocket upgrade refused for a missing (`wrong` false) or a wrong secret.
+  void countAuthRefusal(bool wrong) {
+    (wrong ? authWrong_ : authMissing_).fetch_add(1, std::memory_order_relaxed);
+  }
+  uint64_t limitRefusals(Limit limit) const {
+    return limitRefusals_[static_cast<size_t>(limit)].load(std::memory_order_relaxed);
+  }
   void connectionOpened() { connections_.fetch_add(1, std::memory_order_relaxed); }
   void connectionClosed() { connections_.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -53,6 +76,9 @@ class Metrics {
 
  private:
   std::array<std::atomic<uint64_t>, static_cast<size_t>(RpcMethod::kCount)> requests_{};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(Limit::kCount)> limitRefusals_{};
+  std::atomic<uint64_t> authMissing_{0};
+  std::atomic<uint64_t> authWrong_{0};
   std::atomic<uint64_t> eventsSent_{0};
   std::atomic<int64_t> connections_{0};
   mutable std::mutex errorsMutex_;

@@ -59,6 +59,7 @@ std::string RpcHandler::handle(const ClientConnectionPtr& connection, std::strin
     std::string_view name(methodName->GetString(), methodName->GetStringLength());
     method = parseRpcMethod(name);
     metrics_.countRequest(method);
+    limits_.admitRequest(*connection);
     if (method == RpcMethod::kUnknown) {
       throw KurentoException(ErrorCode::kMethodNotFound,
                              "method '" + clip(name) + "' not found");
@@ -133,10 +134,17 @@ void RpcHandler::resolveSession(RpcMethod method, const Json& params, RequestCon
   } else {
     context.sessionId = newUuid();
   }
-  sessions_.attach(context.sessionId, context.connection);
+  limits_.attachSession(sessions_, context.sessionId, context.connection);
   if (context.connection->currentSessionId != context.sessionId) {
     context.connection->currentSessionId = context.sessionId;
   }
+}
+
+std::string RpcHandler::refuseOversized(size_t bytes, std::string_view head,
+                                        std::string_view tail) {
+  metrics_.countRequest(RpcMethod::kUnknown);
+  metrics_.countError(RpcMethod::kUnknown, static_cast<int>(ErrorCode::kNotEnoughResources));
+  return limits_.oversizedMessage(bytes, head, tail);
 }
 
 }  // namespace kms::host

@@ -77,6 +77,9 @@ void RpcMethods::create(const Json& params, RequestContext& context, Json& resul
   std::string_view type = requireString(params, "type");
   const Json& constructorParams = optionalObject(params, "constructorParams", kEmptyObject);
   const Json& properties = optionalObject(params, "properties", kEmptyObject);
+  if (limits_ != nullptr) {
+    limits_->admitObject(sessions_.objectCount(context.sessionId));
+  }
   RemoteObjectPtr object = registry_.create(type, constructorParams);
   if (!properties.ObjectEmpty()) {
     try {
@@ -184,7 +187,11 @@ void RpcMethods::connect(const Json& params, RequestContext& context) {
   std::string sessionId(optionalString(params, "sessionId"));
   if (sessionId.empty()) {
     // No session to resume: the connection's own (or a new) session, as for other methods.
-    sessions_.attach(context.sessionId, context.connection);
+    if (limits_ != nullptr) {
+      limits_->attachSession(sessions_, context.sessionId, context.connection);
+    } else {
+      sessions_.attach(context.sessionId, context.connection);
+    }
     context.connection->currentSessionId = context.sessionId;
     return;
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ClientConnection.hpp"
+#include "Limits.hpp"
 #include "Metrics.hpp"
 #include "ObjectRegistry.hpp"
 #include "SessionManager.hpp"
@@ -20,8 +21,9 @@ struct RequestContext {
 
 class RpcMethods {
  public:
-  RpcMethods(ObjectRegistry& registry, SessionManager& sessions)
-      : registry_(registry), sessions_(sessions) {}
+  // `limits` (may be null: no limits) outlives this object.
+  RpcMethods(ObjectRegistry& registry, SessionManager& sessions, const Limits* limits = nullptr)
+      : registry_(registry), sessions_(sessions), limits_(limits) {}
 
   // Runs `method` and adds its result members (e.g. "value") to `result`, an object; the
   // caller adds "sessionId". Throws KurentoException with the protocol code on failure.
@@ -45,6 +47,7 @@ class RpcMethods {
 
   ObjectRegistry& registry_;
   SessionManager& sessions_;
+  const Limits* limits_;
 };
 
 }  // namespace kms::host

@@ -6,6 +6,7 @@
 #include "ResourceUsage.hpp"
 #include "ObjectRegistry.hpp"
 #include "RpcHandler.hpp"
+#include "SecretCheck.hpp"
 #include "SessionManager.hpp"
 #include "WebSocketServer.hpp"
 
@@ -58,16 +59,19 @@ struct Server::Impl {
         sessions(std::chrono::seconds(std::max(config.garbageCollectorPeriodS, 0))),
         registry(config, KMS_SERVER_VERSION),
         events(sessions, metrics),
-        rpc(registry, sessions, metrics, modelMutex),
-        http(metrics, sessions, registry),
+        rpc(registry, sessions, metrics, modelMutex, config.limits),
+        http(metrics, sessions, registry, config.monitoring),
+        secret(config.secret),
         webSockets(io, rpc, http, sessions, metrics, registry.uploads(),
-                   "/" + trimSlashes(config.path)),
+                   "/" + trimSlashes(config.path), secret, config.limits.maxConnections),
         signals(io, SIGINT, SIGTERM),
         gcTimer(io),
         shutdownTimer(io) {}
 
   void initModules();
   int run();
+  void listen();
+  void printListening() const;
   void serve();
   void shutdown();
   void waitForConnectionsToClose(std::chrono::steady_clock::time_point deadline);
@@ -85,6 +89,7 @@ struct Server::Impl {
   std::mutex modelMutex;
   RpcHandler rpc;
   HttpHandler http;
+  SecretCheck secret;
   boost::asio::io_context io;
   WebSocketServer webSockets;
   boost::asio::signal_set signals;
@@ -99,6 +104,7 @@ struct Server::Impl {
   bool ready = false;
   uint16_t port = 0;
   uint16_t securePort = 0;
+  uint16_t monitoringPort = 0;
 };
 
 void Server::Impl::initModules() {
@@ -129,15 +135,40 @@ void Server::Impl::initModules() {
   }
 }
 
-int Server::Impl::run() {
+void Server::Impl::listen() {
+  port = webSockets.listen(config.bindAddress, config.port);
+  registry.uploads().setPort(port);
+  if (config.secure) {
+    securePort = webSockets.listenTls(config.bindAddress, config.secure->port,
+                                      config.secure->certificateFile, config.secure->password);
+  }
+  if (config.monitoring.enabled && config.monitoring.port) {
+    monitoringPort = webSockets.listenMonitoring(config.monitoring.address,
+                                                 *config.monitoring.port);
+  }
+}
+
+void Server::Impl::printListening() const {
   const std::string path = trimSlashes(config.path);
+  GST_INFO("Kurento Media Server %s listening on ws://%s:%u/%s%s", KMS_SERVER_VERSION,
+           config.bindAddress.c_str(), port, path.c_str(),
+           secret.required() ? " (shared secret required)" : "");
+  if (monitoringPort != 0) {
+    std::printf("Kurento Media Server serving /healthz and /metrics on http://%s:%u\n",
+                config.monitoring.address.c_str(), monitoringPort);
+  }
+  std::printf("Kurento Media Server listening on ws://%s:%u/%s\n", config.bindAddress.c_str(),
+              port, path.c_str());
+  if (config.secure) {
+    std::printf("Kurento Media Server listening on wss://%s:%u/%s\n",
+                config.bindAddress.c_str(), securePort, path.c_str());
+  }
+  std::fflush(stdout);
+}
+
+int Server::Impl::run() {
   try {
-    port = webSockets.listen(config.bindAddress, config.port);
-    registry.uploads().setPort(port);
-    if (config.secure) {
-      securePort = webSockets.listenTls(config.bindAddress, config.secure->port,
-                                        config.secure->certificateFile, config.secure->password);
-    }
+    listen();
   } catch (const std::exception& e) {
     GST_ERROR("%s", e.what());
     std::fprintf(stderr, "kurento-media-server: %s\n", e.what());
@@ -150,15 +181,7 @@ int Server::Impl::run() {
     readyChanged.notify_all();
     return 1;
   }
-  GST_INFO("Kurento Media Server %s listening on ws://%s:%u/%s", KMS_SERVER_VERSION,
-           config.bindAddress.c_str(), port, path.c_str());
-  std::printf("Kurento Media Server listening on ws://%s:%u/%s\n", config.bindAddress.c_str(),
-              port, path.c_str());
-  if (config.secure) {
-    std::printf("Kurento Media Server listening on wss://%s:%u/%s\n",
-                config.bindAddress.c_str(), securePort, path.c_str());
-  }
-  std::fflush(stdout);
+  printListening();
   signals.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (!ec) {
       GST_INFO("signal %d received", signal);

@@ -24,7 +24,19 @@ std::string SessionManager::subscriptionKey(const std::string& objectId,
 }
 
 void SessionManager::attach(const std::string& sessionId, const ClientConnectionPtr& connection) {
+  attach(sessionId, connection, 0);
+}
+
+bool SessionManager::attach(const std::string& sessionId, const ClientConnectionPtr& connection,
+                            size_t maxPerConnection) {
   std::lock_guard<std::mutex> lock(mutex_);
+  auto existing = sessions_.find(sessionId);
+  const bool alreadyHere =
+      existing != sessions_.end() && existing->second.connectionKey == connection.get();
+  if (!alreadyHere && maxPerConnection > 0 &&
+      attachedToLocked(connection.get()) >= maxPerConnection) {
+    return false;
+  }
   auto [it, created] = sessions_.try_emplace(sessionId);
   Session& session = it->second;
   if (session.connectionKey != connection.get()) {
@@ -34,6 +46,20 @@ void SessionManager::attach(const std::string& sessionId, const ClientConnection
   if (created) {
     GST_INFO("session %s started", sessionId.c_str());
   }
+  return true;
+}
+
+size_t SessionManager::attachedTo(const ClientConnection* connection) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return attachedToLocked(connection);
+}
+
+size_t SessionManager::attachedToLocked(const ClientConnection* connection) const {
+  size_t count = 0;
+  for (const auto& [id, session] : sessions_) {
+    count += session.connectionKey == connection ? 1 : 0;
+  }
+  return count;
 }
 
 bool SessionManager::reattach(const std::string& sessionId,
@@ -73,6 +99,12 @@ void SessionManager::addObject(const std::string& sessionId, const std::string& 
   if (it != sessions_.end()) {
     it->second.objects.push_back(objectId);
   }
+}
+
+size_t SessionManager::objectCount(const std::string& sessionId) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = sessions_.find(sessionId);
+  return it == sessions_.end() ? 0 : it->second.objects.size();
 }
 
 void SessionManager::forgetObject(const std::string& objectId) {

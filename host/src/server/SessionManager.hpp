@@ -25,13 +25,21 @@ class SessionManager {
 
   // Attaches session `sessionId` (created when unknown) to `connection`.
   void attach(const std::string& sessionId, const ClientConnectionPtr& connection);
+  // The same, unless that would attach more than `maxPerConnection` sessions (0: no limit)
+  // to `connection`: then nothing changes and the result is false.
+  bool attach(const std::string& sessionId, const ClientConnectionPtr& connection,
+              size_t maxPerConnection);
   // Re-attaches a known session; false when the session is unknown.
   bool reattach(const std::string& sessionId, const ClientConnectionPtr& connection);
+  // Sessions attached to `connection` now.
+  size_t attachedTo(const ClientConnection* connection) const;
   // Detaches every session attached to `connection` (its socket is gone).
   void connectionClosed(const ClientConnection* connection);
   bool contains(const std::string& sessionId) const;
 
   void addObject(const std::string& sessionId, const std::string& objectId);
+  // Live objects the session created (0 for unknown sessions).
+  size_t objectCount(const std::string& sessionId) const;
   // Drops an object (released by anyone) from every session and its subscriptions.
   void forgetObject(const std::string& objectId);
 
@@ -66,6 +74,7 @@ class SessionManager {
     std::string key;  // objectId + '\n' + type
   };
 
+  size_t attachedToLocked(const ClientConnection* connection) const;
   static std::string subscriptionKey(const std::string& objectId, const std::string& type);
   void removeSubscription(const std::string& subscriptionId);
 

@@ -1,5 +1,7 @@
-// One WebSocket client connection (plain or TLS): reads frames one at a time, hands each to
+// One WebSocket client connection (plain or TLS): reads messages one at a time, hands each to
 // the RPC handler, and writes responses and events from a queue, all on the connection's strand.
+// A message over mediaServer.limits.maxMessageBytes is discarded as it arrives and answered with
+// a 40009 error; the connection stays open.
 #pragma once
 
 #include "ClientConnection.hpp"
@@ -23,8 +25,9 @@ class WebSocketConnection : public ClientConnection,
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  WebSocketConnection(Stream&& stream, NetworkContext& network)
-      : ws_(std::move(stream)), network_(network) {}
+  WebSocketConnection(Stream&& stream, NetworkContext& network, ConnectionSlots::Slot slot)
+      : ws_(std::move(stream)), network_(network), slot_(std::move(slot)),
+        maxMessageBytes_(static_cast<size_t>(network.rpc.limits().config().maxMessageBytes)) {}
 
   // Completes the WebSocket handshake of `request`, then serves the connection.
   void start(Request request) {
@@ -35,7 +38,7 @@ class WebSocketConnection : public ClientConnection,
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
       response.set(boost::beast::http::field::server, "Kurento Media Server");
     }));
-    ws_.read_message_max(kMaxMessageBytes);
+    ws_.read_message_max(0);  // no limit in Beast: readSome() enforces maxMessageBytes
     ws_.async_accept(request_, boost::beast::bind_front_handler(&WebSocketConnection::onAccept,
                                                                 this->shared_from_this()));
   }
@@ -79,8 +82,43 @@ class WebSocketConnection : public ClientConnection,
   }
 
   void doRead() {
-    ws_.async_read(readBuffer_, boost::beast::bind_front_handler(&WebSocketConnection::onRead,
-                                                                 this->shared_from_this()));
+    ws_.async_read_some(readBuffer_, kReadChunkBytes,
+                        boost::beast::bind_front_handler(&WebSocketConnection::onRead,
+                                                         this->shared_from_this()));
+  }
+
+  // Past the limit, only the message's first and last bytes are kept (for its request id).
+  void discardOversized() {
+    auto data = readBuffer_.cdata();
+    std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    if (oversizedBytes_ == 0) {
+      oversizedHead_.assign(bytes.substr(0, kKeptBytes));
+    }
+    oversizedBytes_ += bytes.size();
+    oversizedTail_ += bytes.substr(bytes.size() > kKeptBytes ? bytes.size() - kKeptBytes : 0);
+    if (oversizedTail_.size() > kKeptBytes) {
+      oversizedTail_.erase(0, oversizedTail_.size() - kKeptBytes);
+    }
+    readBuffer_.consume(readBuffer_.size());
+  }
+
+  std::string takeMessageResponse() {
+    if (oversizedBytes_ > 0) {
+      std::string response =
+          network_.rpc.refuseOversized(oversizedBytes_, oversizedHead_, oversizedTail_);
+      GST_CAT_INFO(websocketCategory(), "connection %p: a message of %zu bytes was refused",
+                   static_cast<void*>(this), oversizedBytes_);
+      oversizedBytes_ = 0;
+      oversizedHead_.clear();
+      oversizedTail_.clear();
+      return response;
+    }
+    auto data = readBuffer_.cdata();
+    std::string response = network_.rpc.handle(
+        this->shared_from_this(),
+        std::string_view(static_cast<const char*>(data.data()), data.size()));
+    readBuffer_.consume(readBuffer_.size());
+    return response;
   }
 
   void onRead(boost::beast::error_code ec, size_t /*bytes*/) {
@@ -88,11 +126,14 @@ class WebSocketConnection : public ClientConnection,
       onClosed(ec);
       return;
     }
-    auto data = readBuffer_.cdata();
-    std::string response = network_.rpc.handle(
-        this->shared_from_this(),
-        std::string_view(static_cast<const char*>(data.data()), data.size()));
-    readBuffer_.consume(readBuffer_.size());
+    if (oversizedBytes_ > 0 || readBuffer_.size() > maxMessageBytes_) {
+      discardOversized();
+    }
+    if (!ws_.is_message_done()) {
+      doRead();
+      return;
+    }
+    std::string response = takeMessageResponse();
     if (readBuffer_.capacity() > kLargeBufferBytes) {
       readBuffer_.shrink_to_fit();
     }
@@ -168,14 +209,8 @@ class WebSocketConnection : public ClientConnection,
     while (queue_.size() > (writing_ ? 1u : 0u)) {
       queue_.pop_back();  // the frame being written stays alive until its write completes
     }
-    if (ec == boost::beast::websocket::error::message_too_big) {
-      GST_CAT_WARNING(websocketCategory(),
-                      "connection %p closed: a message exceeded the %zu-byte limit",
-                      static_cast<void*>(this), kMaxMessageBytes);
-    } else {
-      GST_CAT_DEBUG(websocketCategory(), "connection %p closed: %s", static_cast<void*>(this),
-                    ec ? ec.message().c_str() : "normal close");
-    }
+    GST_CAT_DEBUG(websocketCategory(), "connection %p closed: %s", static_cast<void*>(this),
+                  ec ? ec.message().c_str() : "normal close");
     if (opened_) {
       network_.metrics.connectionClosed();
       network_.sessions.connectionClosed(this);
@@ -184,9 +219,16 @@ class WebSocketConnection : public ClientConnection,
   }
 
   static constexpr size_t kLargeBufferBytes = 1024 * 1024;
+  static constexpr size_t kReadChunkBytes = 64 * 1024;
+  static constexpr size_t kKeptBytes = 256;
 
   boost::beast::websocket::stream<Stream> ws_;
   NetworkContext& network_;
+  ConnectionSlots::Slot slot_;  // of mediaServer.limits.maxConnections
+  const size_t maxMessageBytes_;
+  size_t oversizedBytes_ = 0;  // of the message being discarded (0: none)
+  std::string oversizedHead_;
+  std::string oversizedTail_;
   Request request_;
   boost::beast::flat_buffer readBuffer_;
   std::deque<std::shared_ptr<const std::string>> queue_;

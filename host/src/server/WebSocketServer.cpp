@@ -7,6 +7,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 namespace kms::host {
@@ -23,11 +25,29 @@ using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 GstDebugCategory* websocketCategory() { return kCat; }
 
+void logRefusal(const std::string& text) {
+  static std::atomic<int64_t> lastWarningMs{0};
+  const int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+  int64_t last = lastWarningMs.load(std::memory_order_relaxed);
+  if (nowMs - last >= 1000 &&
+      lastWarningMs.compare_exchange_strong(last, nowMs, std::memory_order_relaxed)) {
+    GST_WARNING("%s (refusals are logged at most once a second; all are counted in /metrics)",
+                text.c_str());
+  } else {
+    GST_DEBUG("%s", text.c_str());
+  }
+}
+
 // Accepts connections on one endpoint; each gets its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& io, NetworkContext& network, net::ssl::context* tls)
-      : io_(io), acceptor_(net::make_strand(io)), network_(network), tls_(tls) {}
+  // `monitoring`: serve /healthz and /metrics only (never with TLS).
+  Listener(net::io_context& io, NetworkContext& network, net::ssl::context* tls,
+           bool monitoring = false)
+      : io_(io), acceptor_(net::make_strand(io)), network_(network), tls_(tls),
+        monitoring_(monitoring) {}
 
   uint16_t open(const std::string& address, uint16_t port) {
     boost::system::error_code ec;
@@ -81,9 +101,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       if (tls_ != nullptr) {
-        std::make_shared<HttpSession<TlsStream>>(network_, std::move(socket), *tls_)->start();
+        std::make_shared<HttpSession<TlsStream>>(network_, false, std::move(socket), *tls_)
+            ->start();
       } else {
-        std::make_shared<HttpSession<PlainStream>>(network_, std::move(socket))->start();
+        std::make_shared<HttpSession<PlainStream>>(network_, monitoring_, std::move(socket))
+            ->start();
       }
     }
     doAccept();
@@ -93,12 +115,16 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
   NetworkContext& network_;
   net::ssl::context* tls_;
+  const bool monitoring_;
 };
 
 WebSocketServer::WebSocketServer(net::io_context& io, RpcHandler& rpc, HttpHandler& http,
                                  SessionManager& sessions, Metrics& metrics, Uploads& uploads,
-                                 std::string webSocketPath)
-    : io_(io), network_{rpc, http, sessions, metrics, uploads, std::move(webSocketPath), {}} {}
+                                 std::string webSocketPath, const SecretCheck& secret,
+                                 int64_t maxConnections)
+    : io_(io),
+      network_{rpc,    http, sessions, metrics, uploads, std::move(webSocketPath),
+               secret, ConnectionSlots(maxConnections), {}} {}
 
 WebSocketServer::~WebSocketServer() = default;
 
@@ -135,6 +161,15 @@ uint16_t WebSocketServer::listenTls(const std::string& address, uint16_t port,
   listeners_.push_back(std::move(listener));
   GST_INFO("listening on wss://%s:%u%s", address.c_str(), bound,
            network_.webSocketPath.c_str());
+  return bound;
+}
+
+uint16_t WebSocketServer::listenMonitoring(const std::string& address, uint16_t port) {
+  auto listener = std::make_shared<Listener>(io_, network_, nullptr, true);
+  uint16_t bound = listener->open(address, port);
+  listener->start();
+  listeners_.push_back(std::move(listener));
+  GST_INFO("serving /healthz and /metrics on http://%s:%u", address.c_str(), bound);
   return bound;
 }
 

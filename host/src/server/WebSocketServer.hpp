@@ -17,10 +17,11 @@ class Listener;
 
 class WebSocketServer {
  public:
-  // `webSocketPath` is the upgrade path with its leading slash ("/kurento").
+  // `webSocketPath` is the upgrade path with its leading slash ("/kurento"); `secret` guards
+  // the upgrade; at most `maxConnections` WebSocket connections are open (0: no limit).
   WebSocketServer(boost::asio::io_context& io, RpcHandler& rpc, HttpHandler& http,
                   SessionManager& sessions, Metrics& metrics, Uploads& uploads,
-                  std::string webSocketPath);
+                  std::string webSocketPath, const SecretCheck& secret, int64_t maxConnections);
   ~WebSocketServer();
 
   // Binds and starts accepting; returns the bound port (useful with port 0). Throws
@@ -29,6 +30,9 @@ class WebSocketServer {
   // The same with TLS; `pemFile` holds the certificate chain and the private key.
   uint16_t listenTls(const std::string& address, uint16_t port, const std::string& pemFile,
                      const std::string& password);
+
+  // A plain HTTP listener serving /healthz and /metrics only (mediaServer.net.monitoring).
+  uint16_t listenMonitoring(const std::string& address, uint16_t port);
 
   // Stops accepting and closes every connection (asynchronously).
   void stop();

@@ -5,7 +5,9 @@ const net = require('node:net');
 
 function startProxy(targetPort) {
   const sockets = new Set();
-  const server = net.createServer((client) => {
+  let holding = false;
+  const held = [];
+  const bridge = (client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(client);
     sockets.add(upstream);
@@ -21,6 +23,14 @@ function startProxy(targetPort) {
     upstream.on('error', drop);
     client.on('close', drop);
     upstream.on('close', drop);
+  };
+  const server = net.createServer((client) => {
+    if (holding) {
+      client.pause();
+      held.push(client);
+      return;
+    }
+    bridge(client);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
@@ -28,7 +38,16 @@ function startProxy(targetPort) {
         port: server.address().port,
         connections: () => sockets.size / 2,
         cutAll: () => { for (const s of sockets) s.destroy(); sockets.clear(); },
-        close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(r); }),
+        // While holding, new connections wait unanswered (the server seems unreachable, and
+        // the client sees no error); released, they reach the server with what they sent.
+        hold: (on) => {
+          holding = on;
+          if (!on) held.splice(0).forEach(bridge);
+        },
+        close: () => new Promise((r) => {
+          for (const s of [...sockets, ...held.splice(0)]) s.destroy();
+          server.close(r);
+        }),
       });
     });
   });
