@@ -89,7 +89,8 @@ double RtpSource::kbps() const {
   return seconds > 0 ? 8.0 * static_cast<double>(bytes_) / seconds / 1000.0 : 0.0;
 }
 
-Measure FanoutSide::measure(int viewers, int seconds, const RtpSource& source, bool byThread) {
+Measure FanoutSide::measure(int viewers, int seconds, const RtpSource& source, bool byThread,
+                            int holdSeconds) {
   WebRtcPeer::Video counting;
   counting.decode = false;  // frames are counted after depayloading: only the server works
   std::vector<std::unique_ptr<WebRtcPeer>> peers;
@@ -133,6 +134,7 @@ Measure FanoutSide::measure(int viewers, int seconds, const RtpSource& source, b
     const double fps = static_cast<double>(peers[i]->framesDecoded() - before[i]) / elapsed;
     result.minFps = std::min(result.minFps, fps);
   }
+  std::this_thread::sleep_for(std::chrono::seconds(holdSeconds));
   peers.clear();
   removeViewers();
   return result;
@@ -198,5 +200,25 @@ void JanusFanout::addViewer(WebRtcPeer& peer) {
 }
 
 void JanusFanout::removeViewers() { sessions_.clear(); }
+
+int holdOurs(const SourceFormat& format, int viewers, int seconds, int holdSeconds) {
+  try {
+    OurFanout ours;
+    RtpSource source(format, {ours.rtpPort()});
+    std::printf("our server: pid %d; %d viewers join, then %d s measured, %d s held\n",
+                static_cast<int>(ours.pid()), viewers, seconds, holdSeconds);
+    std::fflush(stdout);
+    const Measure row = ours.measure(viewers, seconds, source, true, holdSeconds);
+    std::printf("%d viewers: %.1f%% CPU, RSS %.0f MB, %d threads, %d fds, min %.1f frames/s\n",
+                viewers, row.cpuPercent, row.rssKiB / 1024.0, row.threads, row.fds, row.minFps);
+    for (const auto& [name, group] : row.threadGroups) {
+      std::printf("  %-20s %5.1f%% x%d\n", name.c_str(), group.cpuPercent, group.count);
+    }
+    return 0;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "fanout-bench: %s\n", error.what());
+    return 1;
+  }
+}
 
 }  // namespace kms::bench

@@ -61,11 +61,12 @@ class FanoutSide {
  public:
   virtual ~FanoutSide() = default;
   // `byThread`: also the CPU of each group of threads (by name) in the window.
-  Measure measure(int viewers, int seconds, const RtpSource& source, bool byThread = false);
+  Measure measure(int viewers, int seconds, const RtpSource& source, bool byThread = false,
+                  int holdSeconds = 0);
   virtual int rtpPort() const = 0;
+  virtual pid_t pid() const = 0;
 
  protected:
-  virtual pid_t pid() const = 0;
   virtual void addViewer(test::WebRtcPeer& peer) = 0;
   virtual void removeViewers() = 0;
 };
@@ -77,8 +78,10 @@ class OurFanout : public FanoutSide {
   ~OurFanout() override;
   int rtpPort() const override { return rtpPort_; }
 
- protected:
+ public:
   pid_t pid() const override { return server_.pid(); }
+
+ protected:
   void addViewer(test::WebRtcPeer& peer) override;
   void removeViewers() override;
 
@@ -97,8 +100,10 @@ class JanusFanout : public FanoutSide {
   JanusFanout();
   int rtpPort() const override { return rtpPort_; }
 
- protected:
+ public:
   pid_t pid() const override { return server_->pid(); }
+
+ protected:
   void addViewer(test::WebRtcPeer& peer) override;
   void removeViewers() override;
 
@@ -107,5 +112,9 @@ class JanusFanout : public FanoutSide {
   std::unique_ptr<JanusServer> server_;
   std::vector<std::unique_ptr<JanusViewerSession>> sessions_;
 };
+
+// Profiling: our server alone with `viewers` viewers, measured over `seconds` and then kept
+// for `holdSeconds` more (its pid is printed first); returns the process's exit code.
+int holdOurs(const SourceFormat& format, int viewers, int seconds, int holdSeconds);
 
 }  // namespace kms::bench

@@ -62,20 +62,21 @@ void printHeader() {
 }
 
 bool printRow(int viewers, const Measure& ours, const Measure& janus, const Measure& ours0,
-              const Measure& janus0, double sourceFps) {
+              const Measure& janus0, double sourceFps, int nominalFps) {
   const double oursPer = perViewer(ours.cpuPercent, ours0.cpuPercent, viewers);
   const double janusPer = perViewer(janus.cpuPercent, janus0.cpuPercent, viewers);
   const double oursMb = perViewer(ours.rssKiB, ours0.rssKiB, viewers) / 1024.0;
   const double janusMb = perViewer(janus.rssKiB, janus0.rssKiB, viewers) / 1024.0;
   const double needed = 0.95 * sourceFps;
-  const bool ok = sourceFps > 0 && ours.minFps >= needed && janus.minFps >= needed;
+  const bool sourceOk = sourceFps >= 0.95 * nominalFps;
+  const bool ok = sourceOk && ours.minFps >= needed && janus.minFps >= needed;
   std::printf(
       "%7d | %9.1f %10.1f %5.2fx | %13.3f %13.3f %5.2fx | %5.0f MB %6.0f MB | %9.2f %10.2f | "
       "%7d %7d | %5d %5d | %7.1f %7.1f | %s\n",
       viewers, ours.cpuPercent, janus.cpuPercent, ratio(ours.cpuPercent, janus.cpuPercent), oursPer,
       janusPer, ratio(oursPer, janusPer), ours.rssKiB / 1024.0, janus.rssKiB / 1024.0, oursMb,
       janusMb, ours.threads, janus.threads, ours.fds, janus.fds, ours.minFps, janus.minFps,
-      ok ? "ok" : sourceFps <= 0 ? "FAILED (the source made no frame)" : (ours.minFps < needed ? "FAILED (ours below the source's frame rate)"
+      ok ? "ok" : !sourceOk ? "FAILED (the source itself fell below its frame rate: machine overloaded)" : (ours.minFps < needed ? "FAILED (ours below the source's frame rate)"
                                         : "FAILED (Janus below the source's frame rate)"));
   std::fflush(stdout);
   return ok;
@@ -94,7 +95,10 @@ int main(int argc, char** argv) {
       "height", po::value<int>()->default_value(480), "video height")(
       "fps", po::value<int>()->default_value(30), "video frame rate")(
       "bitrate-kbps", po::value<int>()->default_value(1000), "VP8 target bitrate")(
-      "threads", "also print each server's CPU by thread group for every row");
+      "threads", "also print each server's CPU by thread group for every row")(
+      "hold-seconds", po::value<int>()->default_value(0),
+      "profiling: only our server, hold --viewers (one count) this long after the window "
+      "(attach perf to the pid printed)");
   po::variables_map args;
   po::store(po::parse_command_line(argc, argv, options), args);
   if (args.count("help") != 0) {
@@ -109,6 +113,10 @@ int main(int argc, char** argv) {
   const int seconds = args["seconds"].as<int>();
   const bool byThread = args.count("threads") != 0;
   bool allOk = true;
+  if (args["hold-seconds"].as<int>() > 0) {
+    return kms::bench::holdOurs(format, parseList(args["viewers"].as<std::string>()).at(0),
+                                seconds, args["hold-seconds"].as<int>());
+  }
   try {
     kms::bench::OurFanout ours;
     kms::bench::JanusFanout janus;
@@ -126,7 +134,7 @@ int main(int argc, char** argv) {
       const Measure oursRow = ours.measure(count, seconds, source, byThread);
       const Measure janusRow = janus.measure(count, seconds, source, byThread);
       allOk = printRow(count, oursRow, janusRow, ours0, janus0,
-                       std::min(oursRow.sourceFps, janusRow.sourceFps)) && allOk;
+                       std::min(oursRow.sourceFps, janusRow.sourceFps), format.fps) && allOk;
       if (byThread) {
         printThreads("ours", oursRow);
         printThreads("Janus", janusRow);
