@@ -105,7 +105,12 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   g_signal_connect(webrtc_, "notify::connection-state",
                    G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    // The queue's thread is what webrtcbin blocks until DTLS is up (its transport holds RTP
+    // back until the keys are known): leaky, so a viewer whose handshake is slow or never
+    // ends drops its own oldest frames instead of blocking the source's tee, and with it
+    // every other viewer of the source.
     GstElement* queue = gst_element_factory_make("queue", nullptr);
+    gst_util_set_object_arg(G_OBJECT(queue), "leaky", "downstream");
     gst_bin_add(bin(), queue);
     GstPad* sink = gst_element_get_static_pad(queue, "sink");
     setInput(type, sink);
