@@ -29,9 +29,10 @@ std::string sourceDescription(const SourceFormat& format, const std::vector<int>
   }
   return "videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! video/x-raw,width=" +
          std::to_string(format.width) + ",height=" + std::to_string(format.height) +
-         ",framerate=" + std::to_string(format.fps) + "/1 ! vp8enc name=encoder deadline=1 end-usage=cbr cpu-used=8 keyframe-max-dist=" +
-         std::to_string(format.fps) + " target-bitrate=" +
-         std::to_string(format.bitrateKbps * 1000) +
+         ",framerate=" + std::to_string(format.fps) +
+         "/1 ! vp8enc name=encoder deadline=1 end-usage=cbr cpu-used=8 keyframe-max-dist=" +
+         std::to_string(format.fps) +
+         " target-bitrate=" + std::to_string(format.bitrateKbps * 1000) +
          " ! rtpvp8pay name=payloader pt=96 mtu=1200 ! multiudpsink name=out sync=false clients=" +
          clients;
 }
@@ -51,28 +52,27 @@ RtpSource::RtpSource(const SourceFormat& format, const std::vector<int>& ports) 
   }
   GstElement* payloader = gst_bin_get_by_name(GST_BIN(pipeline_), "payloader");
   GstPad* sink = gst_element_get_static_pad(payloader, "sink");
-  gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER,
-                    [](GstPad*, GstPadProbeInfo*, gpointer data) {
-                      ++static_cast<RtpSource*>(data)->frames_;
-                      return GST_PAD_PROBE_OK;
-                    },
-                    this, nullptr);
+  gst_pad_add_probe(
+      sink, GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo*, gpointer data) {
+        ++static_cast<RtpSource*>(data)->frames_;
+        return GST_PAD_PROBE_OK;
+      },
+      this, nullptr);
   gst_object_unref(sink);
   GstPad* src = gst_element_get_static_pad(payloader, "src");
-  gst_pad_add_probe(src,
-                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
-                                                 GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                    [](GstPad*, GstPadProbeInfo* info, gpointer data) {
-                      auto* self = static_cast<RtpSource*>(data);
-                      if ((info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) != 0) {
-                        self->bytes_ += gst_buffer_list_calculate_size(
-                            GST_PAD_PROBE_INFO_BUFFER_LIST(info));
-                      } else {
-                        self->bytes_ += gst_buffer_get_size(GST_PAD_PROBE_INFO_BUFFER(info));
-                      }
-                      return GST_PAD_PROBE_OK;
-                    },
-                    this, nullptr);
+  gst_pad_add_probe(
+      src, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      [](GstPad*, GstPadProbeInfo* info, gpointer data) {
+        auto* self = static_cast<RtpSource*>(data);
+        if ((info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) != 0) {
+          self->bytes_ += gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info));
+        } else {
+          self->bytes_ += gst_buffer_get_size(GST_PAD_PROBE_INFO_BUFFER(info));
+        }
+        return GST_PAD_PROBE_OK;
+      },
+      this, nullptr);
   gst_object_unref(src);
   gst_object_unref(payloader);
   startNs_ = nowNs();
@@ -95,7 +95,8 @@ Measure FanoutSide::measure(int viewers, int seconds, const RtpSource& source, b
   counting.decode = false;  // frames are counted after depayloading: only the server works
   std::vector<std::unique_ptr<WebRtcPeer>> peers;
   for (int i = 0; i < viewers; ++i) {
-    peers.push_back(std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly, "VP8", counting));
+    peers.push_back(
+        std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly, "VP8", counting));
     addViewer(*peers.back());
   }
   for (const auto& peer : peers) {
@@ -110,7 +111,8 @@ Measure FanoutSide::measure(int viewers, int seconds, const RtpSource& source, b
   }
   const uint64_t sourceBefore = source.frames();
   const double cpuBefore = cpuSeconds(pid());
-  const auto threadsBefore = byThread ? threadCpuSeconds(pid()) : std::map<std::string, ThreadGroup>();
+  const auto threadsBefore =
+      byThread ? threadCpuSeconds(pid()) : std::map<std::string, ThreadGroup>();
   const auto start = Clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
   const double cpu = cpuSeconds(pid()) - cpuBefore;
@@ -146,8 +148,8 @@ OurFanout::OurFanout() {
   source_ = kc::RtpEndpoint::create(connection_, pipeline_);
   const std::string offer =
       "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=fanout source\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-      "m=video " + std::to_string(freeUdpPortPair()) +
-      " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=sendonly\r\n";
+      "m=video " +
+      std::to_string(freeUdpPortPair()) + " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=sendonly\r\n";
   const std::string answer = source_->processOffer(offer);
   std::smatch port;
   if (!std::regex_search(answer, port, std::regex("m=video ([0-9]+) "))) {
@@ -185,8 +187,8 @@ void JanusFanout::addViewer(WebRtcPeer& peer) {
   sessions_.push_back(std::make_unique<JanusViewerSession>(server_->httpPort()));
   JanusViewerSession* session = sessions_.back().get();
   auto completed = std::make_shared<std::atomic<bool>>(false);
-  const std::string answer =
-      peer.answerOffer(session->watch(1), [session, completed](guint mline, const std::string& candidate) {
+  const std::string answer = peer.answerOffer(
+      session->watch(1), [session, completed](guint mline, const std::string& candidate) {
         if (candidate.empty() && completed->exchange(true)) {
           return;  // gathering's end is told once
         }

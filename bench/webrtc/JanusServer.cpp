@@ -2,13 +2,13 @@
 
 #include "BenchPorts.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -63,8 +63,8 @@ std::string httpRequest(int port, http::verb verb, const std::string& target,
                         const std::string& body) {
   boost::asio::io_context io;
   tcp::socket socket(io);
-  socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                               static_cast<unsigned short>(port)));
+  socket.connect(
+      tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   http::request<http::string_body> request(verb, target, 11);
   request.set(http::field::host, "127.0.0.1");
   request.set(http::field::content_type, "application/json");
@@ -217,10 +217,9 @@ std::string JanusViewerSession::post(const std::string& path, const std::string&
 
 // The next event of the session (long poll, at most 30 s).
 std::string JanusViewerSession::nextEvent() {
-  return httpRequest(port_, http::verb::get,
-                     "/janus/" + std::to_string(session_) + "?maxev=1&rid=" +
-                         std::to_string(++transaction_),
-                     "");
+  return httpRequest(
+      port_, http::verb::get,
+      "/janus/" + std::to_string(session_) + "?maxev=1&rid=" + std::to_string(++transaction_), "");
 }
 
 std::string JanusViewerSession::watch(int id) {

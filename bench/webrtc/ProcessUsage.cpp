@@ -48,7 +48,8 @@ double cpuSeconds(pid_t pid) {
 std::map<std::string, ThreadGroup> threadCpuSeconds(pid_t pid) {
   std::map<std::string, ThreadGroup> byName;
   std::error_code error;
-  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error);
+  for (auto it =
+           std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error);
        !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
     std::string name;
     const double seconds = statCpuSeconds(it->path().string() + "/stat", &name);

@@ -76,8 +76,10 @@ bool printRow(int viewers, const Measure& ours, const Measure& janus, const Meas
       viewers, ours.cpuPercent, janus.cpuPercent, ratio(ours.cpuPercent, janus.cpuPercent), oursPer,
       janusPer, ratio(oursPer, janusPer), ours.rssKiB / 1024.0, janus.rssKiB / 1024.0, oursMb,
       janusMb, ours.threads, janus.threads, ours.fds, janus.fds, ours.minFps, janus.minFps,
-      ok ? "ok" : !sourceOk ? "FAILED (the source itself fell below its frame rate: machine overloaded)" : (ours.minFps < needed ? "FAILED (ours below the source's frame rate)"
-                                        : "FAILED (Janus below the source's frame rate)"));
+      ok          ? "ok"
+      : !sourceOk ? "FAILED (the source itself fell below its frame rate: machine overloaded)"
+                  : (ours.minFps < needed ? "FAILED (ours below the source's frame rate)"
+                                          : "FAILED (Janus below the source's frame rate)"));
   std::fflush(stdout);
   return ok;
 }
@@ -114,8 +116,8 @@ int main(int argc, char** argv) {
   const bool byThread = args.count("threads") != 0;
   bool allOk = true;
   if (args["hold-seconds"].as<int>() > 0) {
-    return kms::bench::holdOurs(format, parseList(args["viewers"].as<std::string>()).at(0),
-                                seconds, args["hold-seconds"].as<int>());
+    return kms::bench::holdOurs(format, parseList(args["viewers"].as<std::string>()).at(0), seconds,
+                                args["hold-seconds"].as<int>());
   }
   try {
     kms::bench::OurFanout ours;
@@ -123,18 +125,19 @@ int main(int argc, char** argv) {
     kms::bench::RtpSource source(format, {ours.rtpPort(), janus.rtpPort()});
     const Measure ours0 = ours.measure(0, seconds, source);
     const Measure janus0 = janus.measure(0, seconds, source);
-    std::printf("fan-out: VP8 %dx%d@%d RTP source at %.0f kbps (%.1f frames/s measured), "
-                "webrtcbin viewers counting frames, %d s window; with no viewer: ours %.1f%% "
-                "CPU %.0f MB, Janus %.1f%% CPU %.0f MB\n",
-                format.width, format.height, format.fps, source.kbps(), ours0.sourceFps, seconds,
-                ours0.cpuPercent, ours0.rssKiB / 1024.0, janus0.cpuPercent,
-                janus0.rssKiB / 1024.0);
+    std::printf(
+        "fan-out: VP8 %dx%d@%d RTP source at %.0f kbps (%.1f frames/s measured), "
+        "webrtcbin viewers counting frames, %d s window; with no viewer: ours %.1f%% "
+        "CPU %.0f MB, Janus %.1f%% CPU %.0f MB\n",
+        format.width, format.height, format.fps, source.kbps(), ours0.sourceFps, seconds,
+        ours0.cpuPercent, ours0.rssKiB / 1024.0, janus0.cpuPercent, janus0.rssKiB / 1024.0);
     printHeader();
     for (int count : parseList(args["viewers"].as<std::string>())) {
       const Measure oursRow = ours.measure(count, seconds, source, byThread);
       const Measure janusRow = janus.measure(count, seconds, source, byThread);
       allOk = printRow(count, oursRow, janusRow, ours0, janus0,
-                       std::min(oursRow.sourceFps, janusRow.sourceFps), format.fps) && allOk;
+                       std::min(oursRow.sourceFps, janusRow.sourceFps), format.fps) &&
+              allOk;
       if (byThread) {
         printThreads("ours", oursRow);
         printThreads("Janus", janusRow);
