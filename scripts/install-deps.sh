@@ -15,6 +15,8 @@ packages=(
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3 ffmpeg iproute2 chromium coturn)
+  # bench/webrtc/fanout_bench.cpp compares the WebRTC fan-out with Janus's streaming plugin.
+  packages+=(janus)
   # PlayerEndpoint tests: an RTSP server (GStreamer's library through Python).
   packages+=(python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0)
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -158,8 +158,33 @@ void WebRtcPeer::answer(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
   endpoint->gatherCandidates();
 }
 
+std::string WebRtcPeer::answerOffer(const std::string& offer, CandidateHandler onCandidate) {
+  candidateHandler_ = std::move(onCandidate);
+  g_signal_connect(webrtc_, "notify::ice-gathering-state",
+                   G_CALLBACK(&WebRtcPeer::onGatheringState), this);
+  setRemote(offer, true);
+  return createLocal(false);
+}
+
+void WebRtcPeer::addCandidate(guint mline, const std::string& candidate) {
+  g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());
+}
+
+void WebRtcPeer::onGatheringState(GObject* webrtc, GParamSpec*, gpointer data) {
+  GstWebRTCICEGatheringState state = GST_WEBRTC_ICE_GATHERING_STATE_NEW;
+  g_object_get(webrtc, "ice-gathering-state", &state, nullptr);
+  auto* self = static_cast<WebRtcPeer*>(data);
+  if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE && self->candidateHandler_) {
+    self->candidateHandler_(0, "");
+  }
+}
+
 void WebRtcPeer::onIceCandidate(GstElement*, guint mline, gchar* candidate, gpointer data) {
   auto* self = static_cast<WebRtcPeer*>(data);
+  if (self->candidateHandler_) {
+    self->candidateHandler_(mline, candidate != nullptr ? candidate : "");
+    return;
+  }
   if (auto endpoint = self->endpoint_.lock()) {
     auto ice = std::make_shared<kc::IceCandidate>();
     ice->candidate = candidate;

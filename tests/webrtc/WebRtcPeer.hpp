@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,13 @@ class WebRtcPeer {
   // The endpoint offers (generateOffer); the peer answers (processAnswer).
   void answer(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
 
+  // Signalling of another server (bench/webrtc's Janus viewers): the peer answers `offer`
+  // and returns its answer; its own candidates go to `onCandidate` (mline, candidate; an
+  // empty candidate when gathering is complete), the other side's come in addCandidate.
+  using CandidateHandler = std::function<void(guint, const std::string&)>;
+  std::string answerOffer(const std::string& offer, CandidateHandler onCandidate);
+  void addCandidate(guint mline, const std::string& candidate);
+
   // Waits until `count` video frames were decoded in all; false on timeout.
   bool waitForFrames(uint64_t count, std::chrono::milliseconds timeout) const;
   uint64_t framesDecoded() const { return frames_; }
@@ -52,10 +60,12 @@ class WebRtcPeer {
   void setRemote(const std::string& sdp, bool offer);
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
   static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
+  static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
 
   GstElement* pipeline_ = nullptr;
   GstElement* webrtc_ = nullptr;  // owned by pipeline_
   std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
+  CandidateHandler candidateHandler_;  // set before the first candidate, then only read
   Video video_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<int64_t> firstKeyframeNs_{0};  // steady_clock, 0 = none yet

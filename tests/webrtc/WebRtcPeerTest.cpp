@@ -1,6 +1,7 @@
 // WebRtcEndpoint with GStreamer webrtcbin peers instead of browsers (fast, no chromium): the
 // Hello World loopback, one presenter to several viewers with one leaving, the server's own
-// offer answered by the peer, an H.264 peer, and transcoding only where codecs differ.
+// offer answered by the peer, an H.264 peer, transcoding only where codecs differ, and a
+// viewer that never connects stalling nobody.
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
 
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -54,6 +56,30 @@ TEST_F(WebRtcPeerTest, LoopbackReturnsThePeersVideoWithoutTranscoding) {
   EXPECT_EQ(peer.receivedCodec(), "VP8");
   EXPECT_FALSE(webRtc->isMediaTranscoding(kc::MediaType::VIDEO));
   EXPECT_EQ(webRtc->getICECandidatePairs().size(), 1u);
+}
+
+// webrtcbin holds a viewer's RTP back until its DTLS handshake is done: a viewer that answers
+// and then vanishes (no ICE, no DTLS) must not stall the source for the others.
+TEST_F(WebRtcPeerTest, AViewerThatNeverConnectsDoesNotStallTheOthers) {
+  auto presenterEndpoint = endpoint();
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly);
+  presenter.offerTo(presenterEndpoint);
+  auto watching = endpoint();
+  presenterEndpoint->connect(watching);
+  WebRtcPeer viewer(WebRtcPeer::Direction::kRecvOnly);
+  viewer.offerTo(watching);
+  ASSERT_TRUE(viewer.waitForFrames(20, 15s)) << viewer.framesDecoded() << " frames";
+  auto vanished = endpoint();
+  presenterEndpoint->connect(vanished);
+  {
+    WebRtcPeer gone(WebRtcPeer::Direction::kRecvOnly);
+    gone.offerTo(vanished);
+  }  // the peer is gone before ICE or DTLS could finish
+  std::this_thread::sleep_for(2s);  // more than the blocked viewer's queue holds
+  const uint64_t before = viewer.framesDecoded();
+  std::this_thread::sleep_for(3s);
+  // 15 frames/s: 45 in 3 s; most of them must arrive.
+  EXPECT_GE(viewer.framesDecoded() - before, 35u) << "the connected viewer stalled";
 }
 
 TEST_F(WebRtcPeerTest, PresenterReachesEveryViewerAndOneLeavingDisturbsNobody) {

@@ -89,6 +89,7 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
                                 "gstreamer1.0-plugins-bad (dtls, srtp) installed?");
   }
   gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
+  webrtc::disableUpnp(webrtc_);
   g_object_set(webrtc_, "latency", kJitterBufferLatencyMs, nullptr);
   gst_bin_add(bin(), webrtc_);
   g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&WebRtcEndpointImpl::onIceCandidate), this);
@@ -104,7 +105,12 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   g_signal_connect(webrtc_, "notify::connection-state",
                    G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    // The queue's thread is what webrtcbin blocks until DTLS is up (its transport holds RTP
+    // back until the keys are known): leaky, so a viewer whose handshake is slow or never
+    // ends drops its own oldest frames instead of blocking the source's tee, and with it
+    // every other viewer of the source.
     GstElement* queue = gst_element_factory_make("queue", nullptr);
+    gst_util_set_object_arg(G_OBJECT(queue), "leaky", "downstream");
     gst_bin_add(bin(), queue);
     GstPad* sink = gst_element_get_static_pad(queue, "sink");
     setInput(type, sink);
@@ -402,20 +408,10 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     return GST_PAD_PROBE_DROP;
   }
   try {
-    // The payloader describes the stream from its own headers (e.g. H.264 profile-level-id
-    // from the SPS); the transceiver expects the negotiated values: they are set over it.
-    GstElement* setter = rtp::addElement(self->bin(), "capssetter");
-    GstCaps* negotiated = webrtc::codecCaps(*line->codec, line->payloadType, line->fmtp);
-    g_object_set(setter, "caps", negotiated, "join", TRUE, "replace", FALSE, nullptr);
-    gst_caps_unref(negotiated);
-    GstPad* setterSrc = gst_element_get_static_pad(setter, "src");
-    gst_pad_link(setterSrc, line->sinkPad);
-    gst_object_unref(setterSrc);
-    gst_element_sync_state_with_parent(setter);
-    GstPad* setterSink = gst_element_get_static_pad(setter, "sink");
+    GstPad* target = self->payloaderTarget(*line);
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
-                                           self->getMtu(), caps, pad, setterSink);
-    gst_object_unref(setterSink);
+                                           self->getMtu(), caps, pad, target);
+    gst_object_unref(target);
     self->reportTranscoding(watch->type, std::string("sender_") + lowerName(watch->type),
                             path.transcoding);
     if (path.encoder != nullptr) {
@@ -432,6 +428,26 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   gst_caps_unref(caps);
   rtp::forwardStickyEvents(pad);
   return GST_PAD_PROBE_REMOVE;
+}
+
+// Where the payloader sends (a reference). The H.264 payloader describes the stream from its
+// own headers (profile-level-id from the SPS) while the transceiver expects the negotiated
+// values: a capssetter sets them over it. The other codecs' payloaders already describe what
+// was negotiated and go straight to webrtcbin: a capssetter (a basetransform) would split each
+// frame's list of RTP packets into single buffers through rtpbin, SRTP and the socket.
+GstPad* WebRtcEndpointImpl::payloaderTarget(const Line& line) {
+  if (std::strcmp(line.codec->name, "H264") != 0) {
+    return GST_PAD(gst_object_ref(line.sinkPad));
+  }
+  GstElement* setter = rtp::addElement(bin(), "capssetter");
+  GstCaps* negotiated = webrtc::codecCaps(*line.codec, line.payloadType, line.fmtp);
+  g_object_set(setter, "caps", negotiated, "join", TRUE, "replace", FALSE, nullptr);
+  gst_caps_unref(negotiated);
+  GstPad* setterSrc = gst_element_get_static_pad(setter, "src");
+  gst_pad_link(setterSrc, line.sinkPad);
+  gst_object_unref(setterSrc);
+  gst_element_sync_state_with_parent(setter);
+  return gst_element_get_static_pad(setter, "sink");
 }
 
 void WebRtcEndpointImpl::onPadAdded(GstElement*, GstPad* pad, gpointer data) {

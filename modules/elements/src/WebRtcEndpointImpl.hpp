@@ -89,6 +89,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void applyPendingCandidates();
   void emitCandidate(guint mline, const std::string& candidate);
   Line* lineOf(MediaType type);
+  GstPad* payloaderTarget(const Line& line);
 
   static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);

@@ -86,17 +86,37 @@ std::string joined(const std::vector<std::string>& words) {
   return text;
 }
 
-bool restrictIceAddresses(GstElement* webrtcbin, const std::vector<std::string>& addresses) {
+namespace {
+// libnice's agent inside webrtcbin (a reference), or null when its agent is another one.
+NiceAgent* niceAgentOf(GstElement* webrtcbin) {
   GObject* ice = nullptr;
   g_object_get(webrtcbin, "ice-agent", &ice, nullptr);
   if (ice == nullptr) {
-    return false;
+    return nullptr;
   }
   NiceAgent* agent = nullptr;
   if (g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent") != nullptr) {
     g_object_get(ice, "agent", &agent, nullptr);
   }
   g_object_unref(ice);
+  return agent;
+}
+}  // namespace
+
+bool disableUpnp(GstElement* webrtcbin) {
+  NiceAgent* agent = niceAgentOf(webrtcbin);
+  if (agent == nullptr) {
+    return false;
+  }
+  if (g_object_class_find_property(G_OBJECT_GET_CLASS(agent), "upnp") != nullptr) {
+    g_object_set(agent, "upnp", FALSE, nullptr);
+  }
+  g_object_unref(agent);
+  return true;
+}
+
+bool restrictIceAddresses(GstElement* webrtcbin, const std::vector<std::string>& addresses) {
+  NiceAgent* agent = niceAgentOf(webrtcbin);
   if (agent == nullptr) {
     return false;
   }

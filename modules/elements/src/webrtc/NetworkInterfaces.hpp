@@ -26,4 +26,9 @@ std::string joined(const std::vector<std::string>& words);
 // its agent cannot be reached (not the libnice one).
 bool restrictIceAddresses(GstElement* webrtcbin, const std::vector<std::string>& addresses);
 
+// A server has no NAT router to open ports on: libnice's UPnP IGD discovery (an SSDP client
+// and an HTTP server per interface and agent: sockets, memory, timers) is turned off.
+// Returns false when webrtcbin's agent is not libnice's.
+bool disableUpnp(GstElement* webrtcbin);
+
 }  // namespace kurento::webrtc
