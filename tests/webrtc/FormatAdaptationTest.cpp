@@ -247,6 +247,11 @@ TEST_F(FormatAdaptationTest, SharedEncoderFollowsTheSlowestViewersRemb) {
     second = targetBitrateOf(endpoints[1]);
     return first == 400000 && second == 400000;
   }, 20s)) << first << " and " << second << " bps";
+  // and stays there while both peers keep reporting (the faster one's REMB does not win)
+  for (int i = 0; i < 15; ++i) {
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(targetBitrateOf(endpoints[1]), 400000) << "after " << i * 200 << " ms";
+  }
   endpoints[0]->release();
   viewers[0].reset();
   EXPECT_TRUE(waitUntil([&] { return (second = targetBitrateOf(endpoints[1])) == 900000; }, 20s))
