@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFile, spawn } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { after, before, describe, it } = require('node:test');
 
 const { startServer, freePort } = require('./lib/server');
@@ -15,34 +15,6 @@ const { launchBrowser } = require('./lib/browser');
 const { makeMediaFiles, probe } = require('./lib/media');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const run = (command, args) => new Promise((resolve, reject) => {
-  execFile(command, args, { maxBuffer: 16 * 1024 * 1024, encoding: 'buffer' }, (error, stdout, stderr) => {
-    if (error) reject(new Error(`${command} failed: ${stderr}`));
-    else resolve({ stdout, stderr: stderr.toString() });
-  });
-});
-
-// Mean luma of the four quadrants (top-left, top-right, bottom-left, bottom-right) of the
-// frame of `file` at `seconds`, decoded by ffmpeg.
-async function quadrantLuma(file, seconds, width, height) {
-  const w = width / 10;
-  const h = height / 10;
-  const { stdout } = await run('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file,
-    '-frames:v', '1', '-vf', `scale=${w}:${h}`, '-pix_fmt', 'gray', '-f', 'rawvideo', 'pipe:1']);
-  assert.equal(stdout.length, w * h, `no frame at ${seconds} s`);
-  const sums = [0, 0, 0, 0];
-  for (let y = 0; y < h; y += 1) {
-    for (let x = 0; x < w; x += 1) sums[(y < h / 2 ? 0 : 2) + (x < w / 2 ? 0 : 1)] += stdout[y * w + x];
-  }
-  return sums.map((sum) => Math.round(sum / (w * h / 4)));
-}
-
-// The loudest sample of `file`'s audio in dBFS (ffmpeg volumedetect).
-async function maxVolume(file) {
-  const { stderr } = await run('ffmpeg', ['-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-']);
-  const match = stderr.match(/max_volume: (-?[\d.]+) dB/);
-  return match ? Number(match[1]) : -Infinity;
-}
 
 async function startTutorial(name, kurentoUrl, extraArgs = []) {
   const port = await freePort();
@@ -194,12 +166,10 @@ describe('tutorials with headless chromium', () => {
     }
   });
 
-  it('group call: three participants see the grid; one leaves, the others go on; the room is recorded', async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-tutorial-room-'));
-    const tutorial = await startTutorial('group-call', server.url, ['--dir', folder]);
+  it('group call: three participants see the grid; one leaves, the others go on', async () => {
+    const tutorial = await startTutorial('group-call', server.url);
     try {
       const pages = [];
-      const joinedAt = Date.now();
       for (let i = 0; i < 3; i += 1) {
         const page = await chrome.browser.newPage();
         const consoleLines = [];
@@ -213,9 +183,6 @@ describe('tutorials with headless chromium', () => {
         const state = await waitForVideo(page, 'room', { logs });
         assert.equal(state.width, 800, 'the grid (800x600), not a camera');
       }
-      // All three are in the grid from here on: a frame from this stretch is checked.
-      const framePosition = (Date.now() - joinedAt) / 1000 + 1;
-      await sleep(4000);
       await pages[0].page.click('#leave');
       await pages[0].page.close();
       for (const { page } of pages.slice(1)) {
@@ -225,26 +192,8 @@ describe('tutorials with headless chromium', () => {
         assert.ok(after > before + 1, `a remaining participant stopped playing: ${before} -> ${after}`);
       }
       for (const { page } of pages.slice(1)) await page.close();
-      // The last one out closes the room: the recording is complete.
-      const deadline = Date.now() + 30000;
-      let recorded = null;
-      while (!(recorded = tutorial.output().match(/recorded the room to file:\/\/(\S+)/))) {
-        if (Date.now() > deadline) assert.fail(`the room's recording did not end:\n${tutorial.output()}`);
-        await sleep(200);
-      }
-      const file = recorded[1];
-      const info = await probe(file);
-      assert.deepEqual(info.codecs, ['opus', 'vp8'], JSON.stringify(info));
-      assert.ok(info.lastPacket >= framePosition + 2, `recording of ${info.lastPacket} s`);
-      const cells = await quadrantLuma(file, framePosition, 800, 600);
-      assert.ok(cells[3] < 24, `the fourth cell of three participants is black: ${cells}`);
-      for (const luma of cells.slice(0, 3)) assert.ok(luma > 40, `a participant's cell is black: ${cells}`);
-      const maxVolumeDb = await maxVolume(file);
-      assert.ok(maxVolumeDb > -40, `the room's audio is silent (${maxVolumeDb} dB)`);
-      console.log(`group call recording: ${info.lastPacket} s, cells ${cells}, max volume ${maxVolumeDb} dB`);
     } finally {
       tutorial.app.kill();
-      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 });

@@ -1,9 +1,7 @@
 // Group call: everyone who joins the room sends camera and microphone into a HubPort of one
 // Composite and receives the Composite's grid, with the audio of everyone else, through the
-// same WebRtcEndpoint. The room is recorded (grid and mixed audio) by a RecorderEndpoint on a
-// HubPort of its own. Signalling is JSON over a WebSocket at /signal.
+// same WebRtcEndpoint. Signalling is JSON over a WebSocket at /signal.
 //   node server.js [--port 8443] [--ws ws://localhost:8888/kurento] [--size 800x600]
-//                  [--dir /tmp] (where the room's recordings go; --dir none: no recording)
 'use strict';
 
 const fs = require('node:fs');
@@ -19,7 +17,6 @@ const option = (name, fallback) => {
 const port = Number(option('port', 8443));
 const kurentoUrl = option('ws', 'ws://localhost:8888/kurento');
 const [width, height] = option('size', '800x600').split('x').map(Number);
-const folder = option('dir', require('node:os').tmpdir());
 
 const page = fs.readFileSync(path.join(__dirname, 'index.html'));
 const server = http.createServer((request, response) => {
@@ -28,7 +25,7 @@ const server = http.createServer((request, response) => {
 });
 
 let clientPromise = null;
-let room = null;  // { pipeline, composite, recorder, uri }
+let room = null;  // { pipeline, composite, members }
 const members = new Set();
 
 async function openRoom() {
@@ -38,17 +35,7 @@ async function openRoom() {
       const client = await clientPromise;
       const pipeline = await client.create('MediaPipeline');
       const composite = await pipeline.create('Composite', { width, height, framerate: 15 });
-      if (folder === 'none') return { pipeline, composite };
-      // The recorder's port sends nothing into the grid: it gets the whole grid and everyone's
-      // audio.
-      const uri = `file://${path.join(folder, `room-${Date.now()}.webm`)}`;
-      const recorder = await pipeline.create('RecorderEndpoint', { uri, mediaProfile: 'WEBM' });
-      recorder.on('Error', (error) => console.error(`recording ${uri}: ${error.description}`));
-      const recorderPort = await composite.createHubPort();
-      await recorderPort.connect(recorder);
-      await recorder.record();
-      console.log(`recording the room to ${uri}`);
-      return { pipeline, composite, recorder, uri };
+      return { pipeline, composite };
     })();
   }
   return room;
@@ -77,13 +64,9 @@ async function leave(session) {
   await session.hubPort.release();
   await session.webRtc.release();
   if (members.size === 0 && room) {  // the last one out closes the room
-    const closing = await room;
+    const closing = room;
     room = null;
-    if (closing.recorder) {
-      await closing.recorder.stopAndWait();  // the file is complete when this returns
-      console.log(`recorded the room to ${closing.uri}`);
-    }
-    await closing.pipeline.release();
+    await (await closing).pipeline.release();
   }
 }
 
