@@ -12,8 +12,8 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -242,11 +242,14 @@ TEST_F(FormatAdaptationTest, SharedEncoderFollowsTheSlowestViewersRemb) {
   }
   EXPECT_EQ(countOf(presenterEndpoint->getGstreamerDot(), "GstOpenh264Enc"), 1u);
   double first = 0, second = 0;
-  EXPECT_TRUE(waitUntil([&] {
-    first = targetBitrateOf(endpoints[0]);
-    second = targetBitrateOf(endpoints[1]);
-    return first == 400000 && second == 400000;
-  }, 20s)) << first << " and " << second << " bps";
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        first = targetBitrateOf(endpoints[0]);
+        second = targetBitrateOf(endpoints[1]);
+        return first == 400000 && second == 400000;
+      },
+      20s))
+      << first << " and " << second << " bps";
   // and stays there while both peers keep reporting (the faster one's REMB does not win)
   for (int i = 0; i < 15; ++i) {
     std::this_thread::sleep_for(200ms);

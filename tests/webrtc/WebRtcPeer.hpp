@@ -66,7 +66,7 @@ class WebRtcPeer {
   Video video_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<int64_t> rembBps_{0};
-  GObject* rtpSession_ = nullptr;  // webrtcbin's (a reference), once REMB is sent
+  GObject* rtpSession_ = nullptr;            // webrtcbin's (a reference), once REMB is sent
   std::atomic<int64_t> firstKeyframeNs_{0};  // steady_clock, 0 = none yet
   mutable std::string receivedCodec_;
   mutable std::atomic<bool> codecKnown_{false};

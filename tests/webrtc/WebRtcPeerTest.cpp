@@ -66,7 +66,8 @@ TEST_F(WebRtcPeerTest, OfferWithoutFingerprintOrIceLinesIsAnsweredAndMediaFlows)
   std::string sent;
   peer.offerTo(webRtc, [&sent](const std::string& offer) {
     static const std::regex kIceAndDtls(
-        "a=(ice-ufrag|ice-pwd|ice-options|fingerprint|setup|candidate|end-of-candidates)[^\r\n]*\r\n");
+        "a=(ice-ufrag|ice-pwd|ice-options|fingerprint|setup|candidate|end-of-candidates)[^\r\n]*"
+        "\r\n");
     sent = std::regex_replace(offer, kIceAndDtls, "");
     return sent;
   });

@@ -19,7 +19,7 @@ class EncoderBitrate {
   struct Bounds {
     int64_t startBps = 0;  // without any wish
     int64_t minBps = 0;
-    int64_t maxBps = 0;    // 0: no upper bound
+    int64_t maxBps = 0;  // 0: no upper bound
   };
 
   // The state of `encoder`, made on first use.

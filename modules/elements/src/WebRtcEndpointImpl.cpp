@@ -298,7 +298,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& original) {
   GstSDPMessage* copy = nullptr;
   gst_sdp_message_copy(&original, &copy);
   std::unique_ptr<GstSDPMessage, decltype(&gst_sdp_message_free)> offer(copy,
-                                                                         &gst_sdp_message_free);
+                                                                        &gst_sdp_message_free);
   const webrtc::OfferRepair repair = webrtc::completeOffer(offer.get());
   for (const std::string& filled : repair.filled) {
     GST_INFO("%s: the offer is answered although %s", id().c_str(), filled.c_str());
@@ -635,8 +635,10 @@ void WebRtcEndpointImpl::applyPendingCandidates() {
       continue;  // end of candidates
     }
     if (learnsPathOf(mline)) {
-      GST_INFO("%s: candidate of m= line %u not used: its path comes from the peer's checks "
-               "(the offer had no ICE credentials)", id().c_str(), mline);
+      GST_INFO(
+          "%s: candidate of m= line %u not used: its path comes from the peer's checks "
+          "(the offer had no ICE credentials)",
+          id().c_str(), mline);
       continue;
     }
     g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());

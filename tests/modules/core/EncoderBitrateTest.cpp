@@ -47,7 +47,7 @@ TEST_P(EncoderBitrateTest, FollowsTheLowestWishAndItsLeaving) {
   EXPECT_EQ(encoderBps(encoder_), 400000);  // the slowest viewer decides
   bitrate.wish(&b, 700000);                 // its REMB grows
   EXPECT_EQ(encoderBps(encoder_), 700000);
-  bitrate.wish(&b, 0);                      // it leaves
+  bitrate.wish(&b, 0);  // it leaves
   EXPECT_EQ(encoderBps(encoder_), 900000);
   EXPECT_EQ(bitrate.wishes(), 2u);
   bitrate.wish(&a, 0);
@@ -63,7 +63,7 @@ TEST_P(EncoderBitrateTest, StaysWithinTheElementsBounds) {
   EXPECT_EQ(encoderBps(encoder_), 200000);  // minEncoderBitrate
   bitrate.wish(&a, 5000000);
   bitrate.wish(&b, 3000000);
-  EXPECT_EQ(encoderBps(encoder_), 1000000);  // maxEncoderBitrate
+  EXPECT_EQ(encoderBps(encoder_), 1000000);     // maxEncoderBitrate
   bitrate.setBounds({300000, 200000, 600000});  // setMaxEncoderBitrate while running
   EXPECT_EQ(encoderBps(encoder_), 600000);
   EXPECT_EQ(bitrate.appliedBps(), 600000);

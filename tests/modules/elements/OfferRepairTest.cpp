@@ -69,9 +69,9 @@ TEST(OfferRepairTest, ABareOfferIsCompletedSoThatWebrtcbinTakesIt) {
   EXPECT_STREQ(gst_sdp_media_get_attribute_val(video, "mid"), "1");
   EXPECT_GE(std::strlen(gst_sdp_media_get_attribute_val(video, "ice-pwd")), 22u);
   // One made-up pair for the whole offer.
-  EXPECT_STREQ(gst_sdp_media_get_attribute_val(video, "ice-ufrag"),
-               gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(offer.get(), 0),
-                                               "ice-ufrag"));
+  EXPECT_STREQ(
+      gst_sdp_media_get_attribute_val(video, "ice-ufrag"),
+      gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(offer.get(), 0), "ice-ufrag"));
 }
 
 TEST(OfferRepairTest, ACompleteOfferIsLeftAlone) {
@@ -89,9 +89,9 @@ TEST(OfferRepairTest, ABundledLineTakesTheCredentialsOfItsBundle) {
                        kVideo + "a=mid:v\r\n");
   const OfferRepair repair = completeOffer(offer.get());
   EXPECT_TRUE(repair.inventedCredentials.empty());
-  EXPECT_STREQ(gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(offer.get(), 1),
-                                               "ice-ufrag"),
-               "abcd");
+  EXPECT_STREQ(
+      gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(offer.get(), 1), "ice-ufrag"),
+      "abcd");
   EXPECT_EQ(webrtcbinVerdict(*offer), "");
 }
 
@@ -106,7 +106,8 @@ TEST(OfferRepairTest, RefusesWhatCannotBeServedNamingTheLine) {
               std::string::npos)
         << error.what();
   }
-  SdpPtr keyed = parse("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nk=clear:secret\r\nt=0 0\r\n" + kAudio);
+  SdpPtr keyed =
+      parse("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nk=clear:secret\r\nt=0 0\r\n" + kAudio);
   EXPECT_THROW(completeOffer(keyed.get()), kms::KurentoException);
 }
 
@@ -115,9 +116,9 @@ TEST(OfferRepairTest, NamesLinesInWebrtcbinsMessagesAndDropsMadeUpMids) {
   completeOffer(offer.get());
   EXPECT_EQ(withMediaNames("Fingerprint in media 1 differs", *offer),
             "Fingerprint in m=video (media 1, mid '1') differs");
-  EXPECT_EQ(withoutMids("v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=x\r\nm=video 9 X 0\r\na=mid:1\r\n",
-                        {1}),
-            "v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=x\r\nm=video 9 X 0\r\n");
+  EXPECT_EQ(
+      withoutMids("v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=x\r\nm=video 9 X 0\r\na=mid:1\r\n", {1}),
+      "v=0\r\nm=audio 9 X 0\r\na=mid:0\r\na=x\r\nm=video 9 X 0\r\n");
 }
 
 TEST(OfferRepairTest, AnIceLessPeerIsReachedAtItsConnectionAddress) {

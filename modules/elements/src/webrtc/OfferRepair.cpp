@@ -190,8 +190,9 @@ void completeMids(GstSDPMessage* sdp, OfferRepair* repair) {
 OfferRepair completeOffer(GstSDPMessage* offer) {
   const GstSDPKey* key = gst_sdp_message_get_key(offer);
   if (key != nullptr && !empty(key->data)) {
-    refuse("the offer's k= line cannot be served: it carries a key in the clear (RFC 4566 "
-           "section 5.12); WebRTC media is keyed by DTLS-SRTP");
+    refuse(
+        "the offer's k= line cannot be served: it carries a key in the clear (RFC 4566 "
+        "section 5.12); WebRTC media is keyed by DTLS-SRTP");
   }
   OfferRepair repair;
   completeMids(offer, &repair);  // first: the others name lines by mid
@@ -208,8 +209,8 @@ std::string describeMedia(const GstSDPMessage& sdp, guint index) {
   const GstSDPMedia* media = gst_sdp_message_get_media(&sdp, index);
   const gchar* kind = gst_sdp_media_get_media(media);
   const gchar* mid = gst_sdp_media_get_attribute_val(media, "mid");
-  std::string text = "m=" + std::string(kind != nullptr ? kind : "?") + " (media " +
-                     std::to_string(index);
+  std::string text =
+      "m=" + std::string(kind != nullptr ? kind : "?") + " (media " + std::to_string(index);
   if (!empty(mid)) {
     text += ", mid '" + std::string(mid) + "'";
   }
@@ -247,9 +248,9 @@ std::string withoutMids(const std::string& answer, const std::vector<guint>& mli
     if (line.rfind("m=", 0) == 0) {
       ++media;
     }
-    const bool dropped = line.rfind("a=mid:", 0) == 0 && media >= 0 &&
-                         std::find(mlines.begin(), mlines.end(), static_cast<guint>(media)) !=
-                             mlines.end();
+    const bool dropped =
+        line.rfind("a=mid:", 0) == 0 && media >= 0 &&
+        std::find(mlines.begin(), mlines.end(), static_cast<guint>(media)) != mlines.end();
     if (!dropped) {
       out += line;
     }

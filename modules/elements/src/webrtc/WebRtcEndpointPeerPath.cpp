@@ -77,14 +77,14 @@ bool WebRtcEndpointImpl::takePath(guint stream, bool learnt) {
 void WebRtcEndpointImpl::onPeerCandidate(GObject* agent, gpointer candidate, gpointer data) {
   auto* self = static_cast<WebRtcEndpointImpl*>(data);
   auto* remote = static_cast<NiceCandidate*>(candidate);
-  if (remote->type != NICE_CANDIDATE_TYPE_PEER_REFLEXIVE ||
-      remote->component_id != kRtpComponent || !self->takePath(remote->stream_id, true)) {
+  if (remote->type != NICE_CANDIDATE_TYPE_PEER_REFLEXIVE || remote->component_id != kRtpComponent ||
+      !self->takePath(remote->stream_id, true)) {
     return;
   }
   gchar address[NICE_ADDRESS_STRING_LEN];
   nice_address_to_string(&remote->addr, address);
-  const gboolean set = nice_agent_set_selected_remote_candidate(NICE_AGENT(agent), remote->stream_id,
-                                                                remote->component_id, remote);
+  const gboolean set = nice_agent_set_selected_remote_candidate(
+      NICE_AGENT(agent), remote->stream_id, remote->component_id, remote);
   GST_INFO("%s: stream %u: the peer's check came from %s:%u: %s", self->id().c_str(),
            remote->stream_id, address, nice_address_get_port(&remote->addr),
            set ? "media goes there" : "libnice refused that path");
@@ -118,12 +118,14 @@ void WebRtcEndpointImpl::onGatheredForPeer(GObject* webrtc, GParamSpec*, gpointe
     remote->transport = NICE_CANDIDATE_TRANSPORT_UDP;
     nice_address_set_from_string(&remote->addr, address.c_str());
     nice_address_set_port(&remote->addr, port);
-    const gboolean set = nice_agent_set_selected_remote_candidate(agent, stream, kRtpComponent,
-                                                                  remote);
+    const gboolean set =
+        nice_agent_set_selected_remote_candidate(agent, stream, kRtpComponent, remote);
     nice_candidate_free(remote);
-    GST_INFO("%s: stream %u: no check from the peer yet: media goes to its c=/m= address "
-             "%s:%u%s", self->id().c_str(), stream, address.c_str(), port,
-             set ? "" : " (libnice refused that path)");
+    GST_INFO(
+        "%s: stream %u: no check from the peer yet: media goes to its c=/m= address "
+        "%s:%u%s",
+        self->id().c_str(), stream, address.c_str(), port,
+        set ? "" : " (libnice refused that path)");
   }
 }
 
