@@ -9,9 +9,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -197,6 +199,71 @@ TEST_F(FormatAdaptationTest, ViewersJoinTheRunningEncoder) {
   EXPECT_EQ(lateViewer.receivedCodec(), "H264");
   EXPECT_EQ(countOf(presenterEndpoint->getGstreamerDot(), "GstOpenh264Enc"), 1u);
   EXPECT_FALSE(late->isMediaTranscoding(kc::MediaType::VIDEO));
+}
+
+// What the encoder feeding `viewer` aims at (its outbound video's targetBitrate), 0 if none.
+double targetBitrateOf(const std::shared_ptr<kc::WebRtcEndpoint>& viewer) {
+  for (const auto& [id, stats] : viewer->getStats(kc::MediaType::VIDEO)) {
+    if (auto outbound = std::dynamic_pointer_cast<kc::RTCOutboundRTPStreamStats>(stats)) {
+      return outbound->targetBitrate;
+    }
+  }
+  return 0;
+}
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  return true;
+}
+
+// Two H.264 viewers of a VP8 presenter share one encoder; their peers report REMB of 400 and
+// 900 kbps: the encoder runs at the slower one's, at the other's once it leaves, and within
+// the presenter's maxEncoderBitrate when that is lowered.
+TEST_F(FormatAdaptationTest, SharedEncoderFollowsTheSlowestViewersRemb) {
+  auto presenterEndpoint = endpoint();
+  WebRtcPeer presenter(WebRtcPeer::Direction::kSendOnly, "VP8");
+  presenter.offerTo(presenterEndpoint);
+  std::vector<std::shared_ptr<kc::WebRtcEndpoint>> endpoints;
+  std::vector<std::unique_ptr<WebRtcPeer>> viewers;
+  for (int64_t rembBps : {400000, 900000}) {
+    endpoints.push_back(endpoint());
+    endpoints.back()->setMaxVideoSendBandwidth(2000);  // the same bounds: one encoder
+    presenterEndpoint->connect(endpoints.back());
+    viewers.push_back(std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly, "H264"));
+    viewers.back()->offerTo(endpoints.back());
+    ASSERT_TRUE(viewers.back()->waitForFrames(10, 20s)) << viewers.back()->framesDecoded();
+    viewers.back()->sendRemb(rembBps);
+  }
+  EXPECT_EQ(countOf(presenterEndpoint->getGstreamerDot(), "GstOpenh264Enc"), 1u);
+  double first = 0, second = 0;
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        first = targetBitrateOf(endpoints[0]);
+        second = targetBitrateOf(endpoints[1]);
+        return first == 400000 && second == 400000;
+      },
+      20s))
+      << first << " and " << second << " bps";
+  // and stays there while both peers keep reporting (the faster one's REMB does not win)
+  for (int i = 0; i < 15; ++i) {
+    std::this_thread::sleep_for(200ms);
+    ASSERT_EQ(targetBitrateOf(endpoints[1]), 400000) << "after " << i * 200 << " ms";
+  }
+  endpoints[0]->release();
+  viewers[0].reset();
+  EXPECT_TRUE(waitUntil([&] { return (second = targetBitrateOf(endpoints[1])) == 900000; }, 20s))
+      << second << " bps";
+  presenterEndpoint->setMaxEncoderBitrate(600000);
+  EXPECT_TRUE(waitUntil([&] { return (second = targetBitrateOf(endpoints[1])) == 600000; }, 10s))
+      << second << " bps";
+  const uint64_t before = viewers[1]->framesDecoded();
+  EXPECT_TRUE(viewers[1]->waitForFrames(before + 10, 10s));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "WebRtcPeer.hpp"
 
+#include <gst/rtp/gstrtcpbuffer.h>
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
@@ -96,6 +97,10 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const
 
 WebRtcPeer::~WebRtcPeer() {
   g_signal_handlers_disconnect_by_data(webrtc_, this);
+  if (rtpSession_ != nullptr) {
+    g_signal_handlers_disconnect_by_data(rtpSession_, this);
+    g_object_unref(rtpSession_);
+  }
   gst_element_set_state(pipeline_, GST_STATE_NULL);
   gst_object_unref(pipeline_);
 }
@@ -144,9 +149,11 @@ void WebRtcPeer::setRemote(const std::string& sdp, bool offer) {
   gst_webrtc_session_description_free(description);
 }
 
-void WebRtcPeer::offerTo(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint) {
+void WebRtcPeer::offerTo(const std::shared_ptr<kc::WebRtcEndpoint>& endpoint,
+                         const std::function<std::string(const std::string&)>& edit) {
   watchEndpoint(endpoint);
-  const std::string answer = endpoint->processOffer(createLocal(true));
+  const std::string offer = createLocal(true);
+  const std::string answer = endpoint->processOffer(edit ? edit(offer) : offer);
   setRemote(answer, false);
   endpoint->gatherCandidates();
 }
@@ -269,6 +276,58 @@ std::chrono::steady_clock::time_point WebRtcPeer::firstKeyframeAt() const {
 
 std::string WebRtcPeer::receivedCodec() const {
   return codecKnown_ ? receivedCodec_ : "";
+}
+
+void WebRtcPeer::sendRemb(int64_t bps) {
+  rembBps_ = bps;
+  if (rtpSession_ != nullptr) {
+    return;
+  }
+  GstElement* rtpbin = gst_bin_get_by_name(GST_BIN(webrtc_), "rtpbin");
+  if (rtpbin == nullptr) {
+    throw std::runtime_error("webrtcbin has no rtpbin to send REMB from");
+  }
+  g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &rtpSession_);  // BUNDLE: one
+  gst_object_unref(rtpbin);
+  if (rtpSession_ == nullptr) {
+    throw std::runtime_error("webrtcbin has no RTP session yet (negotiate first)");
+  }
+  g_signal_connect(rtpSession_, "on-sending-rtcp", G_CALLBACK(&WebRtcPeer::onSendingRtcp), this);
+}
+
+// A PSFB/AFB "REMB" packet (draft-alvestrand-rmcat-remb) appended to the compound packet.
+void WebRtcPeer::onSendingRtcp(GObject*, GstBuffer* buffer, gboolean, gpointer data) {
+  const auto* self = static_cast<WebRtcPeer*>(data);
+  const int64_t bps = self->rembBps_;
+  if (bps <= 0) {
+    return;
+  }
+  uint32_t exponent = 0;
+  uint64_t mantissa = static_cast<uint64_t>(bps);
+  while (mantissa > 0x3FFFF) {
+    mantissa >>= 1;
+    ++exponent;
+  }
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  if (!gst_rtcp_buffer_map(buffer, GST_MAP_READWRITE, &rtcp)) {
+    return;
+  }
+  GstRTCPPacket packet;
+  if (gst_rtcp_buffer_add_packet(&rtcp, GST_RTCP_TYPE_PSFB, &packet)) {
+    gst_rtcp_packet_fb_set_type(&packet, GST_RTCP_PSFB_TYPE_AFB);
+    gst_rtcp_packet_fb_set_sender_ssrc(&packet, 1);
+    gst_rtcp_packet_fb_set_media_ssrc(&packet, 0);
+    if (gst_rtcp_packet_fb_set_fci_length(&packet, 3)) {  // "REMB", bitrate, one SSRC
+      guint8* fci = gst_rtcp_packet_fb_get_fci(&packet);
+      fci[0] = 'R', fci[1] = 'E', fci[2] = 'M', fci[3] = 'B';
+      fci[4] = 1;
+      fci[5] = static_cast<guint8>((exponent << 2) | ((mantissa >> 16) & 3));
+      fci[6] = static_cast<guint8>((mantissa >> 8) & 0xFF);
+      fci[7] = static_cast<guint8>(mantissa & 0xFF);
+      fci[8] = fci[9] = fci[10] = fci[11] = 0;
+    }
+  }
+  gst_rtcp_buffer_unmap(&rtcp);
 }
 
 }  // namespace kms::test

@@ -34,7 +34,9 @@ class WebRtcPeer {
   WebRtcPeer& operator=(const WebRtcPeer&) = delete;
 
   // The peer offers: processOffer on `endpoint`, trickle ICE both ways, gatherCandidates.
-  void offerTo(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
+  // `edit` changes the offer the endpoint gets (the peer keeps its own).
+  void offerTo(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint,
+               const std::function<std::string(const std::string&)>& edit = nullptr);
   // The endpoint offers (generateOffer); the peer answers (processAnswer).
   void answer(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
 
@@ -53,6 +55,9 @@ class WebRtcPeer {
   std::chrono::steady_clock::time_point firstKeyframeAt() const;
   // The encoding of the video the peer receives ("VP8", "H264"), "" before any.
   std::string receivedCodec() const;
+  // From now on every RTCP packet of the peer carries a REMB of `bps` (0: none), as a
+  // browser's receive-side estimate would (webrtcbin sends none by itself).
+  void sendRemb(int64_t bps);
 
  private:
   void watchEndpoint(const std::shared_ptr<kurento::client::WebRtcEndpoint>& endpoint);
@@ -61,6 +66,7 @@ class WebRtcPeer {
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
   static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
+  static void onSendingRtcp(GObject* session, GstBuffer* buffer, gboolean early, gpointer self);
 
   GstElement* pipeline_ = nullptr;
   GstElement* webrtc_ = nullptr;  // owned by pipeline_
@@ -68,6 +74,8 @@ class WebRtcPeer {
   CandidateHandler candidateHandler_;  // set before the first candidate, then only read
   Video video_;
   std::atomic<uint64_t> frames_{0};
+  std::atomic<int64_t> rembBps_{0};
+  GObject* rtpSession_ = nullptr;            // webrtcbin's (a reference), once REMB is sent
   std::atomic<int64_t> firstKeyframeNs_{0};  // steady_clock, 0 = none yet
   mutable std::string receivedCodec_;
   mutable std::atomic<bool> codecKnown_{false};

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -80,6 +81,34 @@ TEST_F(WebRtcPeerTest, AViewerThatNeverConnectsDoesNotStallTheOthers) {
   std::this_thread::sleep_for(3s);
   // 15 frames/s: 45 in 3 s; most of them must arrive.
   EXPECT_GE(viewer.framesDecoded() - before, 35u) << "the connected viewer stalled";
+}
+
+// An offer that lost its ICE and DTLS lines (as from an old client or a SIP gateway) is answered
+// as Kurento answers it; the peer still does ICE and DTLS with what it keeps, and media flows.
+TEST_F(WebRtcPeerTest, OfferWithoutFingerprintOrIceLinesIsAnsweredAndMediaFlows) {
+  auto webRtc = endpoint();
+  webRtc->connect(webRtc);
+  WebRtcPeer peer(WebRtcPeer::Direction::kSendRecv);
+  std::string sent;
+  peer.offerTo(webRtc, [&sent](const std::string& offer) {
+    static const std::regex kIceAndDtls(
+        "a=(ice-ufrag|ice-pwd|ice-options|fingerprint|setup|candidate|end-of-candidates)[^\r\n]*"
+        "\r\n");
+    sent = std::regex_replace(offer, kIceAndDtls, "");
+    return sent;
+  });
+  ASSERT_EQ(sent.find("a=fingerprint"), std::string::npos) << sent;
+  ASSERT_EQ(sent.find("a=ice-ufrag"), std::string::npos) << sent;
+  ASSERT_TRUE(peer.waitForFrames(30, 20s)) << peer.framesDecoded() << " frames";
+  const auto pairs = webRtc->getICECandidatePairs();
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_NE(pairs[0]->remoteCandidate.find(" typ prflx"), std::string::npos)
+      << pairs[0]->remoteCandidate;  // the path learnt from the peer's checks
+  bool dtlsConnected = false;
+  for (const auto& connection : webRtc->getDtlsConnectionState()) {
+    dtlsConnected = dtlsConnected || connection->state == kc::DtlsConnectionState::CONNECTED;
+  }
+  EXPECT_TRUE(dtlsConnected);
 }
 
 TEST_F(WebRtcPeerTest, PresenterReachesEveryViewerAndOneLeavingDisturbsNobody) {

@@ -58,14 +58,6 @@ GstElement* findEncoder(GstElement* chain) {
   return encoder;
 }
 
-void setBitrate(GstElement* encoder, int bps) {
-  if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder), "target-bitrate") != nullptr) {
-    g_object_set(encoder, "target-bitrate", static_cast<gint>(bps), nullptr);
-  } else if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder), "bitrate") != nullptr) {
-    g_object_set(encoder, "bitrate", static_cast<guint>(bps), nullptr);
-  }
-}
-
 void stopAndRemove(GstBin* bin, GstElement* element) {
   gst_element_set_locked_state(element, TRUE);
   gst_element_set_state(element, GST_STATE_NULL);
@@ -115,13 +107,14 @@ struct FormatAdapter::Notifications {
 };
 
 FormatAdapter::FormatAdapter(GstBin* bin, GstElement* tee, bool video, std::string name,
-                             TranscodingCallback onTranscoding, std::function<int()> bitrateBps)
+                             TranscodingCallback onTranscoding,
+                             std::function<EncoderBitrate::Bounds()> bitrateBounds)
     : bin_(bin),
       tee_(tee),
       video_(video),
       name_(std::move(name)),
       onTranscoding_(std::move(onTranscoding)),
-      bitrateBps_(std::move(bitrateBps)) {
+      bitrateBounds_(std::move(bitrateBounds)) {
   guard_ = std::make_shared<ProbeGuard>();
   guard_->adapter = this;
   GstPad* sink = gst_element_get_static_pad(tee_, "sink");
@@ -151,6 +144,15 @@ FormatAdapter::~FormatAdapter() {
   }
   if (decoder_) {
     gst_object_unref(decoder_->feed);
+  }
+}
+
+void FormatAdapter::refreshBitrateBounds() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [key, branch] : encoders_) {
+    if (branch->encoder != nullptr && bitrateBounds_) {
+      EncoderBitrate::of(branch->encoder).setBounds(bitrateBounds_());
+    }
   }
 }
 
@@ -367,8 +369,8 @@ FormatAdapter::Branch* FormatAdapter::encoderFor(const std::string& key, const s
   branch->media = media;
   if (video_) {
     branch->encoder = findEncoder(branch->chain);
-    if (branch->encoder != nullptr && bitrateBps_) {
-      setBitrate(branch->encoder, bitrateBps_());
+    if (branch->encoder != nullptr && bitrateBounds_) {
+      EncoderBitrate::of(branch->encoder).setBounds(bitrateBounds_());
     }
   }
   GST_INFO("%s: encoding %s for %s", name_.c_str(), media.c_str(), key.c_str());

@@ -10,6 +10,8 @@
 //                                                                       └► sink C
 #pragma once
 
+#include "EncoderBitrate.hpp"
+
 #include <gst/gst.h>
 
 #include <atomic>
@@ -33,10 +35,12 @@ class FormatAdapter {
   using EncoderCallback = std::function<void(GstElement* encoder)>;
 
   // `tee` is the element's output tee of `video` or audio media, inside `bin`; `name` names
-  // the adapter in MediaTranscodingStateChanged (binName); `bitrateBps` gives the bitrate a
-  // new video encoder starts at.
+  // the adapter in MediaTranscodingStateChanged (binName); `bitrateBounds` gives the bitrate
+  // a video encoder starts at and its bounds (its sinks' wishes move it within them:
+  // EncoderBitrate.hpp).
   FormatAdapter(GstBin* bin, GstElement* tee, bool video, std::string name,
-                TranscodingCallback onTranscoding, std::function<int()> bitrateBps);
+                TranscodingCallback onTranscoding,
+                std::function<EncoderBitrate::Bounds()> bitrateBounds);
   ~FormatAdapter();
   FormatAdapter(const FormatAdapter&) = delete;
   FormatAdapter& operator=(const FormatAdapter&) = delete;
@@ -51,6 +55,8 @@ class FormatAdapter {
   void detach(GstPad* ghost);
 
   const std::string& name() const { return name_; }
+  // The element's encoder bitrates changed: every running encoder takes the new bounds.
+  void refreshBitrateBounds();
   bool transcoding() const;
   // How many decoders and encoders run now (for tests and logs).
   size_t decoders() const;
@@ -86,7 +92,7 @@ class FormatAdapter {
   bool video_;
   std::string name_;
   TranscodingCallback onTranscoding_;
-  std::function<int()> bitrateBps_;
+  std::function<EncoderBitrate::Bounds()> bitrateBounds_;
   gulong probe_ = 0;
   std::shared_ptr<ProbeGuard> guard_;
 

@@ -81,13 +81,12 @@ bool MediaElementImpl::inputAdapted(MediaType type) const {
   return connection && connection->adapted;
 }
 
-int MediaElementImpl::startBitrateBps() const {
-  int bps = encoderBitrateBps_;
-  bps = std::max(bps, static_cast<int>(minEncoderBitrateBps_));
-  if (maxEncoderBitrateBps_ > 0) {
-    bps = std::min(bps, static_cast<int>(maxEncoderBitrateBps_));
-  }
-  return bps;
+EncoderBitrate::Bounds MediaElementImpl::bitrateBounds() const {
+  EncoderBitrate::Bounds bounds;
+  bounds.startBps = encoderBitrateBps_;
+  bounds.minBps = minEncoderBitrateBps_;
+  bounds.maxBps = maxEncoderBitrateBps_;
+  return bounds;
 }
 
 }  // namespace kurento

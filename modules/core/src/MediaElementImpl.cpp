@@ -80,7 +80,7 @@ MediaElementImpl::MediaElementImpl(const std::shared_ptr<MediaObjectImpl>& paren
         [this, type](bool transcoding) {
           reportTranscoding(type, std::string("adapter_") + lowerName(type), transcoding);
         },
-        [this] { return startBitrateBps(); });
+        [this] { return bitrateBounds(); });
   }
 }
 
@@ -599,6 +599,7 @@ int32_t MediaElementImpl::getEncoderBitrate() { return encoderBitrateBps_; }
 void MediaElementImpl::setEncoderBitrate(const int32_t& encoderBitrate) {
   checkBitrate("encoderBitrate", encoderBitrate);
   encoderBitrateBps_ = encoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
 }
 
 int32_t MediaElementImpl::getMinEncoderBitrate() { return minEncoderBitrateBps_; }
@@ -606,6 +607,7 @@ int32_t MediaElementImpl::getMinEncoderBitrate() { return minEncoderBitrateBps_;
 void MediaElementImpl::setMinEncoderBitrate(const int32_t& minEncoderBitrate) {
   checkBitrate("minEncoderBitrate", minEncoderBitrate);
   minEncoderBitrateBps_ = minEncoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
 }
 
 int32_t MediaElementImpl::getMaxEncoderBitrate() { return maxEncoderBitrateBps_; }
@@ -613,6 +615,7 @@ int32_t MediaElementImpl::getMaxEncoderBitrate() { return maxEncoderBitrateBps_;
 void MediaElementImpl::setMaxEncoderBitrate(const int32_t& maxEncoderBitrate) {
   checkBitrate("maxEncoderBitrate", maxEncoderBitrate);
   maxEncoderBitrateBps_ = maxEncoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
 }
 
 }  // namespace kurento

@@ -123,7 +123,8 @@ class MediaElementImpl : public MediaElementBase {
   void removeLoop(Connection& connection);
   void dropSourceOf(MediaType type);
   std::shared_ptr<Connection> sourceConnection(MediaType type) const;
-  int startBitrateBps() const;
+  // The bitrate of this element's video encoders: encoderBitrate within min/maxEncoderBitrate.
+  EncoderBitrate::Bounds bitrateBounds() const;
   void watchFlow(MediaType type);
   void onFlowChange(bool input, MediaType type, bool flowing);
 
@@ -141,9 +142,9 @@ class MediaElementImpl : public MediaElementBase {
   std::vector<std::weak_ptr<MediaElementImpl>> dataSinks_;
   std::shared_ptr<AudioCaps> audioFormat_;
   std::shared_ptr<VideoCaps> videoFormat_;
-  int32_t encoderBitrateBps_;
-  int32_t minEncoderBitrateBps_;
-  int32_t maxEncoderBitrateBps_;
+  std::atomic<int32_t> encoderBitrateBps_{0};
+  std::atomic<int32_t> minEncoderBitrateBps_{0};
+  std::atomic<int32_t> maxEncoderBitrateBps_{0};
   unsigned padCounter_ = 0;
   std::mutex transcodingMutex_;  // alone: reported from streaming threads under other locks
   std::map<std::pair<MediaType, std::string>, bool> transcoding_;  // by type and bin name

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace kurento {
@@ -151,6 +152,10 @@ void WebRtcEndpointImpl::releaseResources() {
     }
   }
   unwatchTransport();
+  {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    withdrawEncoderWish();
+  }
   WebRtcEndpointBase::releaseResources();
 }
 
@@ -292,20 +297,36 @@ void WebRtcEndpointImpl::rememberMids(const std::string& localSdp) {
   }
 }
 
-std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& offer) {
+// What webrtcbin needs and the offer lacks (fingerprint, ICE credentials, setup, mid) is filled
+// in first (webrtc/OfferRepair.hpp); our answer carries our own ICE and DTLS attributes.
+std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& original) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  chooseLines(offer, true);
+  GstSDPMessage* copy = nullptr;
+  gst_sdp_message_copy(&original, &copy);
+  std::unique_ptr<GstSDPMessage, decltype(&gst_sdp_message_free)> offer(copy,
+                                                                        &gst_sdp_message_free);
+  const webrtc::OfferRepair repair = webrtc::completeOffer(offer.get());
+  for (const std::string& filled : repair.filled) {
+    GST_INFO("%s: the offer is answered although %s", id().c_str(), filled.c_str());
+  }
+  chooseLines(*offer, true);
   awaitingSource_ = {true, true};  // until onNegotiated has told the source
   configureIce();
   requestSinkPads();
-  webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, offer, kOfferError);
+  try {
+    webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_OFFER, *offer, kOfferError);
+  } catch (const kms::KurentoException& error) {
+    throw kms::KurentoException(error.code(), webrtc::withMediaNames(error.what(), *offer));
+  }
+  learnPeerPath(repair, *offer);
   configureTransceivers();
   std::string answer = webrtc::createAndSetLocal(webrtc_, false, kOfferError, fingerprint_);
   watchDtls();
   rememberMids(answer);
   remoteSet_ = true;
   applyPendingCandidates();
-  return webrtc::withVideoBandwidth(answer, maxVideoRecvKbps());
+  return webrtc::withVideoBandwidth(webrtc::withoutMids(answer, repair.inventedMids),
+                                    maxVideoRecvKbps());
 }
 
 std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
@@ -628,6 +649,13 @@ void WebRtcEndpointImpl::applyPendingCandidates() {
   for (const auto& [mline, candidate] : pendingRemote_) {
     if (candidate.empty()) {
       continue;  // end of candidates
+    }
+    if (learnsPathOf(mline)) {
+      GST_INFO(
+          "%s: candidate of m= line %u not used: its path comes from the peer's checks "
+          "(the offer had no ICE credentials)",
+          id().c_str(), mline);
+      continue;
     }
     g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());
   }

@@ -6,6 +6,7 @@
 
 #include "WebRtcEndpointBase.hpp"
 #include "rtp/RtpCodecs.hpp"
+#include "webrtc/OfferRepair.hpp"
 #include "webrtc/WebRtcBin.hpp"
 
 #include <array>
@@ -103,10 +104,17 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static void onSelectedPair(GObject* agent, guint stream, guint component, gpointer local,
                              gpointer remote, gpointer self);
   static void onDtlsState(GObject* transport, GParamSpec*, gpointer self);
+  // Offers without ICE credentials (webrtc/WebRtcEndpointPeerPath.cpp)
+  void learnPeerPath(const webrtc::OfferRepair& repair, const GstSDPMessage& offer);
+  bool learnsPathOf(guint mline) const;
+  bool takePath(guint stream, bool learnt);
+  static void onPeerCandidate(GObject* agent, gpointer candidate, gpointer self);
+  static void onGatheredForPeer(GObject* webrtc, GParamSpec*, gpointer self);
   static void onConnectionState(GObject* webrtc, GParamSpec*, gpointer self);
   static void onElementAdded(GstBin* webrtc, GstBin* parent, GstElement* element, gpointer self);
   void steerEncoder(GstElement* encoder);
   void applyEncoderBitrate();
+  void withdrawEncoderWish();
   static void onFeedback(GObject* session, guint type, guint fbtype, guint sender, guint media,
                          GstBuffer* fci, gpointer self);
   void watchChannel(GstWebRTCDataChannel* channel);
@@ -146,6 +154,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   GObject* niceAgent_ = nullptr;              // libnice's agent inside webrtcbin (a reference)
   std::vector<GObject*> dtlsTransports_;      // webrtcbin's DTLS transports (references)
   std::vector<std::shared_ptr<IceCandidatePair>> selectedPairs_;
+  std::vector<guint> learntLines_;  // m= lines whose path comes from the peer (no credentials)
+  std::vector<std::pair<std::string, guint>> peerDestinations_;  // their c=/m= addresses
+  std::mutex pathMutex_;
+  std::vector<std::pair<guint, bool>> peerPaths_;  // stream -> path chosen (learnt from a check)
 
   std::vector<GstWebRTCDataChannel*> channels_;  // references we hold
 

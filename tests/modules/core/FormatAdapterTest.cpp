@@ -67,7 +67,7 @@ class FormatAdapterTest : public ::testing::Test {
     gst_object_unref(source);
     adapter_ = std::make_unique<FormatAdapter>(
         bin_, tee_, true, "adapter_video", [this](bool on) { reports_.push_back(on); },
-        [] { return 300000; });
+        [] { return EncoderBitrate::Bounds{300000, 0, 0}; });
   }
   void TearDown() override {
     gst_element_set_state(pipeline_, GST_STATE_NULL);

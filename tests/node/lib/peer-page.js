@@ -8,8 +8,9 @@ const kurentoClient = require('kurento-client');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Opens a new page of `chrome` at `pagesUrl` and connects it to `endpoint`; `options` go to
-// peer.html's startCall (video, audio, codec, recvonly, ...).
-async function call(chrome, pagesUrl, endpoint, options = {}) {
+// peer.html's startCall (video, audio, codec, recvonly, ...); `editOffer(sdp)` changes the offer
+// the server gets (the browser keeps its own).
+async function call(chrome, pagesUrl, endpoint, options = {}, editOffer = (sdp) => sdp) {
   const page = await chrome.browser.newPage();
   page.on('pageerror', (error) => console.error('page error', error));
   await page.goto(`${pagesUrl}/peer.html`);
@@ -23,7 +24,7 @@ async function call(chrome, pagesUrl, endpoint, options = {}) {
     }).catch(() => {});
   });
   const offer = await page.evaluate((o) => window.startCall(o), options);
-  const answer = await endpoint.processOffer(offer);
+  const answer = await endpoint.processOffer(editOffer(offer));
   if (process.env.KMS_TEST_SDP) console.log(offer, '\n----\n', answer);
   await page.evaluate((sdp) => window.setAnswer(sdp), answer);
   await endpoint.gatherCandidates();

@@ -1,8 +1,11 @@
 // WebRtcEndpoint's video encoder (when media is transcoded for the peer): what the endpoint
 // asks its source for (the negotiated codec), and the encoder's bitrate, which follows the
 // peer's REMB within min/maxVideoSendBandwidth. The encoder is the source's shared one
-// (FormatAdapter), or the endpoint's own when its source could not adapt.
+// (FormatAdapter), or the endpoint's own when its source could not adapt. A shared encoder
+// runs at the lowest of its viewers' wishes (EncoderBitrate.hpp).
 #include "WebRtcEndpointImpl.hpp"
+
+#include "EncoderBitrate.hpp"
 
 #include "rtp/MediaPaths.hpp"
 #include "rtp/RembEstimator.hpp"
@@ -84,6 +87,7 @@ void WebRtcEndpointImpl::inputEncoderChanged(MediaType type, GstElement* encoder
   if (videoEncoder_ != nullptr && videoEncoder_ == sharedEncoder_.get()) {
     videoEncoder_ = nullptr;
   }
+  withdrawEncoderWish();
   sharedEncoder_ = kms::GRef<GstElement>::share(encoder);
   if (encoder != nullptr) {
     steerEncoder(encoder);
@@ -99,8 +103,21 @@ void WebRtcEndpointImpl::applyEncoderBitrate() {
   if (getMaxVideoSendBandwidth() > 0) {
     bps = std::min<int64_t>(bps, int64_t{getMaxVideoSendBandwidth()} * 1000);
   }
+  if (videoEncoder_ == sharedEncoder_.get()) {
+    EncoderBitrate::of(videoEncoder_).wish(this, bps);
+    GST_DEBUG("%s: asks the shared video encoder for %lld bps", id().c_str(),
+              static_cast<long long>(bps));
+    return;
+  }
   rtp::setEncoderBitrate(videoEncoder_, bps);
   GST_DEBUG("%s: video encoder at %lld bps", id().c_str(), static_cast<long long>(bps));
+}
+
+// The shared encoder no longer counts this endpoint among its viewers.
+void WebRtcEndpointImpl::withdrawEncoderWish() {
+  if (sharedEncoder_.get() != nullptr) {
+    EncoderBitrate::of(sharedEncoder_.get()).wish(this, 0);
+  }
 }
 
 void WebRtcEndpointImpl::onFeedback(GObject*, guint type, guint fbtype, guint, guint,
