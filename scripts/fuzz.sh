@@ -33,7 +33,8 @@ for binary in "$build"/fuzz/bin/fuzz_*; do
   [[ -z "$only" || "$only" == "$name" ]] || continue
   mkdir -p "$build/fuzz/corpus/$name" "$build/fuzz/artifacts"
   echo "== $name: $seconds s"
-  (cd "$build/fuzz" && "$binary" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072 \
+  # Leak checks after each input, with allocation stacks through GLib (tests/sanitizers).
+  (cd "$build/fuzz" && ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" "$binary" -detect_leaks=1 -max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072 \
      -print_final_stats=1 -artifact_prefix="$build/fuzz/artifacts/$name-" \
      "$build/fuzz/corpus/$name" "$here/tests/fuzz/corpus/$name") || status=1
 done
