@@ -25,7 +25,7 @@ cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=cl
 targets=(kurento-media-server kurento-module-creator kmscore kmselements kmsfilters fuzz-targets
          host_server_test core_objects_test format_adapter_test passthrough_test
          remb_estimator_test certificates_test mixing_hubs_test grid_layout_test dispatcher_test
-         filter_parts_test webrtc_peer_test)
+         filter_parts_test webrtc_peer_test format_adaptation_test)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 $build_only && exit 0
 cd "$build"
