@@ -1,11 +1,11 @@
 # Sourced by scripts/sanitize.sh and scripts/fuzz.sh: the runtime options of the sanitizers.
 # Every report ends the process with an error (the test fails); LeakSanitizer runs at exit
 # with the suppressions of tests/sanitizers/lsan.supp (one-time allocations in GLib/GStreamer).
-# GLib has no frame pointers: the fast unwinder stops at g_malloc, so a leak through GLib shows
-# no caller; add ASAN_OPTIONS=fast_unwind_on_malloc=0 to see it (the server then starts about
-# three times slower, too slow for the whole job).
+# GLib has no frame pointers: the fast unwinder stops at g_malloc, where no suppression can
+# match, so allocations are unwound the slow way, 8 frames deep (enough for the suppressions;
+# more costs time: raise malloc_context_size to see a whole stack).
 sanitizer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/sanitizers"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=8:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=0:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$sanitizer_dir/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 # The tests of the sanitizer job: the protocol and bad-input (node.protocol, node.config), RTP
