@@ -29,4 +29,4 @@ targets=(kurento-media-server kurento-module-creator kmscore kmselements kmsfilt
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 $build_only && exit 0
 cd "$build"
-exec ctest --output-on-failure --timeout 600 -j2 -R "$KMS_SANITIZER_TESTS" "$@"
+exec ctest --output-on-failure --timeout 600 -j2 -R "$KMS_SANITIZER_TESTS" -E "$KMS_SANITIZER_EXCLUDE" "$@"
