@@ -99,7 +99,10 @@ function(kms_add_module)
     $<BUILD_INTERFACE:${out}>
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/src>)
   target_link_libraries(${target} PUBLIC Kms::sdk ${M_DEPENDS} ${M_LIBRARIES})
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  if(NOT DEFINED KMS_MODULE_LINK_OPTIONS)
+    set(KMS_MODULE_LINK_OPTIONS -Wl,--no-undefined)
+  endif()
+  target_link_options(${target} PRIVATE ${KMS_MODULE_LINK_OPTIONS})
   set_target_properties(${target} PROPERTIES
     LIBRARY_OUTPUT_DIRECTORY ${KMS_MODULE_OUTPUT_DIR}
     BUILD_RPATH "$ORIGIN;${KMS_MODULE_RPATH}"

@@ -22,6 +22,9 @@ if [[ "${1:-}" == "--tests" ]]; then
   command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
   # tests/packaging: build the .debs, check them, make the apt repository.
   packages+=(dpkg-dev debhelper fakeroot lintian devscripts apt-utils adduser)
+  # The sanitizer job and the fuzz targets (scripts/sanitize.sh, scripts/fuzz.sh): clang with
+  # AddressSanitizer, UndefinedBehaviorSanitizer and libFuzzer.
+  packages+=(clang-14 libclang-rt-14-dev)
 fi
 
 missing=()

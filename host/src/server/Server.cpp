@@ -350,4 +350,9 @@ uint16_t Server::tlsPort() const {
 
 ObjectRegistry& Server::registry() { return impl_->registry; }
 
+std::string Server::handleRequest(const std::shared_ptr<ClientConnection>& connection,
+                                  std::string_view text) {
+  return impl_->rpc.handle(connection, text);
+}
+
 }  // namespace kms::host

@@ -8,10 +8,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace kms::host {
 
+class ClientConnection;
 class ObjectRegistry;
 
 class Server {
@@ -34,6 +37,11 @@ class Server {
   // The bound TLS port once listening (0 when not configured).
   uint16_t tlsPort() const;
   ObjectRegistry& registry();
+  // Fuzzing and in-process tests: one JSON-RPC request of `connection`, handled by the same
+  // dispatcher, registry and session logic as a WebSocket frame; returns the response ("" for
+  // a notification). Requests of one connection must come one at a time. Never throws.
+  std::string handleRequest(const std::shared_ptr<ClientConnection>& connection,
+                            std::string_view text);
 
  private:
   struct Impl;

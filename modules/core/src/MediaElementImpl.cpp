@@ -1,5 +1,6 @@
 #include "MediaElementImpl.hpp"
 
+#include "EndpointImpl.hpp"
 #include "GstDot.hpp"
 #include "MediaElementConnection.hpp"
 #include "MediaPipelineImpl.hpp"
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 namespace kurento {
 
@@ -46,6 +48,35 @@ int64_t nowMillis() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+// True when connecting `source` to `sink` for `type` closes a loop without an endpoint (only
+// filters, PassThrough, hub ports): the media and GStreamer's upstream events would go round
+// it forever (events recursively, until the stack overflows and the process dies; found by
+// tests/fuzz/JsonRpcFuzzer.cpp with a PassThrough connected to itself). An endpoint in the
+// loop (Hello World's WebRtcEndpoint loopback) ends it.
+bool closesFilterLoop(MediaElementImpl& source, MediaElementImpl& sink, MediaType type) {
+  if (dynamic_cast<EndpointImpl*>(&source) != nullptr) {
+    return false;
+  }
+  std::vector<MediaElementImpl*> pending{&sink};
+  std::set<MediaElementImpl*> seen;
+  while (!pending.empty()) {
+    MediaElementImpl* element = pending.back();
+    pending.pop_back();
+    if (element == &source) {
+      return true;
+    }
+    if (dynamic_cast<EndpointImpl*>(element) != nullptr || !seen.insert(element).second) {
+      continue;
+    }
+    for (const auto& connection : element->getSinkConnections(type, std::nullopt)) {
+      if (connection->sink) {
+        pending.push_back(connection->sink.get());
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -223,6 +254,12 @@ void MediaElementImpl::connect(const std::shared_ptr<MediaElementImpl>& sink,
                                         " has no " + toString(type) + " input");
       }
       continue;
+    }
+    if (closesFilterLoop(*this, *sink, type)) {
+      throw kms::KurentoException(kms::ErrorCode::kConnectError,
+                                  "cannot connect " + id() + " to " + sink->id() + " (" +
+                                      lowerName(type) + "): it would close a loop without an endpoint, " +
+                                      "around which media would circle forever");
     }
     linkTo(*sink, type, sourceDescription, sinkDescription);
   }

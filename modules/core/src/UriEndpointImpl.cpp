@@ -79,7 +79,10 @@ std::string checkedUri(const std::string& given, const std::vector<std::string>&
     refuse(given, "has scheme '" + scheme + "'; this endpoint takes " + joined(schemes));
   }
   const char* host = gst_uri_get_host(parsed.get());
-  const std::string path = gst_uri_get_path(parsed.get()) != nullptr ? gst_uri_get_path(parsed.get()) : "";
+  // gst_uri_get_path returns a copy (transfer full); before the sanitizer build found it,
+  // every PlayerEndpoint and RecorderEndpoint leaked two of them here.
+  std::unique_ptr<gchar, decltype(&g_free)> pathText(gst_uri_get_path(parsed.get()), &g_free);
+  const std::string path = pathText ? pathText.get() : "";
   if (scheme == "file") {
     if (host != nullptr && *host != '\0' && std::string(host) != "localhost") {
       refuse(given, "names host '" + std::string(host) + "': file URIs are local (file:///path)");

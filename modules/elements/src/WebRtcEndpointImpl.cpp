@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -524,6 +525,28 @@ std::string withAddress(const std::string& candidate, const std::string& externa
   }
   return candidate.substr(0, start) + external + candidate.substr(end);
 }
+
+// Runs `work` with the endpoint's lock on the GLib main loop, later, in order. webrtcbin emits
+// candidates and gathering states on its own thread, which also runs the operations a request
+// waits for under the endpoint's lock (set-remote-description in processAnswer): taking the
+// lock there deadlocked the request, and with it the server (fuzz_sdp_webrtc found it).
+void deferLocked(const std::weak_ptr<kms::RemoteObject>& weak,
+                 std::function<void(WebRtcEndpointImpl&)> work) {
+  struct Job {
+    std::weak_ptr<kms::RemoteObject> endpoint;
+    std::function<void(WebRtcEndpointImpl&)> work;
+  };
+  g_idle_add_full(
+      G_PRIORITY_DEFAULT,
+      [](gpointer data) -> gboolean {
+        auto* job = static_cast<Job*>(data);
+        if (auto endpoint = std::static_pointer_cast<WebRtcEndpointImpl>(job->endpoint.lock())) {
+          job->work(*endpoint);
+        }
+        return G_SOURCE_REMOVE;
+      },
+      new Job{weak, std::move(work)}, [](gpointer data) { delete static_cast<Job*>(data); });
+}
 }  // namespace
 
 // Each DTLS decoder webrtcbin makes (they hold the transports' certificate) gets ours, and our
@@ -563,12 +586,14 @@ void WebRtcEndpointImpl::onIceCandidate(GstElement*, guint mline, gchar* candida
   if (text.rfind("a=", 0) == 0) {
     text = text.substr(2);
   }
-  std::lock_guard<std::recursive_mutex> lock(self->mutex_);
-  if (!self->gathering_) {
-    self->pendingLocal_.emplace_back(mline, text);  // Kurento sends them after gatherCandidates
-    return;
-  }
-  self->emitCandidate(mline, text);
+  deferLocked(self->weak_from_this(), [mline, text](WebRtcEndpointImpl& endpoint) {
+    std::lock_guard<std::recursive_mutex> lock(endpoint.mutex_);
+    if (!endpoint.gathering_) {
+      endpoint.pendingLocal_.emplace_back(mline, text);  // Kurento sends them after gatherCandidates
+      return;
+    }
+    endpoint.emitCandidate(mline, text);
+  });
 }
 
 void WebRtcEndpointImpl::onGatheringState(GObject* webrtc, GParamSpec*, gpointer data) {
@@ -578,12 +603,14 @@ void WebRtcEndpointImpl::onGatheringState(GObject* webrtc, GParamSpec*, gpointer
   if (state != GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE) {
     return;
   }
-  std::lock_guard<std::recursive_mutex> lock(self->mutex_);
-  self->gatheringDone_ = true;
-  if (self->gathering_ && !self->gatheringDoneSent_) {
-    self->gatheringDoneSent_ = true;
-    self->raiseIceGatheringDone(IceGatheringDone());
-  }
+  deferLocked(self->weak_from_this(), [](WebRtcEndpointImpl& endpoint) {  // after the candidates
+    std::lock_guard<std::recursive_mutex> lock(endpoint.mutex_);
+    endpoint.gatheringDone_ = true;
+    if (endpoint.gathering_ && !endpoint.gatheringDoneSent_) {
+      endpoint.gatheringDoneSent_ = true;
+      endpoint.raiseIceGatheringDone(IceGatheringDone());
+    }
+  });
 }
 
 void WebRtcEndpointImpl::onIceState(GObject* webrtc, GParamSpec*, gpointer data) {

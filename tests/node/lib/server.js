@@ -8,7 +8,11 @@ const path = require('node:path');
 
 const { SERVER_MEDIA_PORTS, freeTcpPort: freePort } = require('./ports');
 
-const START_TIMEOUT_MS = 15000;
+// The sanitizer job (scripts/sanitizer-env.sh) starts a slower, instrumented server.
+const START_TIMEOUT_MS = Number(process.env.KMS_TEST_START_TIMEOUT_MS || 15000);
+// There, its exit (with LeakSanitizer's check) is slower too, and must be clean.
+const SANITIZED = process.env.KMS_TEST_SANITIZED === '1';
+const STOP_TIMEOUT_MS = SANITIZED ? 30000 : 5000;
 
 // Returns { url, port, process, output(), stop() } once the server prints that it listens.
 async function startServer(extraConfig = {}) {
@@ -79,15 +83,20 @@ async function startServer(extraConfig = {}) {
     url: `ws://${extraConfig.host || '127.0.0.1'}:${port}/kurento`,
     process: child,
     output: () => output,
-    stop: () => new Promise((resolve) => {
+    stop: () => new Promise((resolve, reject) => {
       if (child.exitCode !== null) {
         resolve(child.exitCode);
         return;
       }
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', (code) => {
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      child.once('exit', (code, signal) => {
         clearTimeout(killer);
         fs.rmSync(dir, { recursive: true, force: true });
+        // The sanitizer job: a report (a leak found at exit, UB, a bad access) fails the test.
+        if (SANITIZED && (code !== 0 || signal !== null)) {
+          reject(new Error(`sanitized server exited with ${code ?? signal}:\n${output.slice(-20000)}`));
+          return;
+        }
         resolve(code);
       });
       child.kill('SIGTERM');

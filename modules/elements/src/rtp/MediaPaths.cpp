@@ -3,6 +3,7 @@
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 namespace kurento::rtp {
@@ -174,11 +175,22 @@ void discardStream(GstBin* bin, GstPad* pad) {
   gst_element_sync_state_with_parent(sink);
 }
 
+// Within the property's own range: a peer's REMB may ask for anything up to INT64_MAX, which
+// a plain cast to the property's 32-bit type would wrap (e.g. 2^32 bps to 0).
 void setEncoderBitrate(GstElement* encoder, int64_t bps) {
-  if (g_object_class_find_property(G_OBJECT_GET_CLASS(encoder), "target-bitrate") != nullptr) {
-    g_object_set(encoder, "target-bitrate", static_cast<gint>(bps), nullptr);
-  } else {
-    g_object_set(encoder, "bitrate", static_cast<guint>(bps), nullptr);
+  GObjectClass* type = G_OBJECT_GET_CLASS(encoder);
+  if (GParamSpec* spec = g_object_class_find_property(type, "target-bitrate");
+      spec != nullptr && G_IS_PARAM_SPEC_INT(spec)) {
+    const GParamSpecInt* range = G_PARAM_SPEC_INT(spec);
+    g_object_set(encoder, "target-bitrate",
+                 static_cast<gint>(std::clamp<int64_t>(bps, range->minimum, range->maximum)),
+                 nullptr);
+  } else if (GParamSpec* spec = g_object_class_find_property(type, "bitrate");
+             spec != nullptr && G_IS_PARAM_SPEC_UINT(spec)) {
+    const GParamSpecUInt* range = G_PARAM_SPEC_UINT(spec);
+    g_object_set(encoder, "bitrate",
+                 static_cast<guint>(std::clamp<int64_t>(bps, range->minimum, range->maximum)),
+                 nullptr);
   }
 }
 

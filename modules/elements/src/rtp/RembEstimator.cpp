@@ -21,7 +21,13 @@ std::optional<int64_t> rembFromFeedback(unsigned type, unsigned fbtype, const ui
   }
   const uint64_t mantissa = (static_cast<uint64_t>(fci[5] & 3) << 16) |
                             (static_cast<uint64_t>(fci[6]) << 8) | fci[7];
-  return static_cast<int64_t>(mantissa << (fci[5] >> 2));
+  const unsigned exponent = fci[5] >> 2;  // 0..63: an 18-bit mantissa shifted that far wraps
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (mantissa != 0 && exponent > 0 &&
+      mantissa > (static_cast<uint64_t>(kMax) >> exponent)) {
+    return kMax;  // more than any link: no limit (found by tests/fuzz/RembFuzzer.cpp)
+  }
+  return static_cast<int64_t>(mantissa << exponent);
 }
 
 RembEstimator::RembEstimator(const RembSettings& settings)

@@ -27,7 +27,8 @@ struct RembSettings {
 };
 
 // The bitrate of a received REMB: RTCP PSFB feedback of type 15 (application layer) whose FCI
-// starts with "REMB"; nullopt for any other feedback.
+// starts with "REMB"; nullopt for any other feedback. A value beyond int64 (an exponent of up
+// to 63 is allowed on the wire) reads as INT64_MAX.
 std::optional<int64_t> rembFromFeedback(unsigned type, unsigned fbtype, const uint8_t* fci,
                                         size_t size);
 

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 
 namespace kurento::rtp {
@@ -146,6 +147,23 @@ void addCodec(GstSDPMedia* media, const CodecInfo& codec, int pt, const std::str
   }
 }
 
+// Owners of what gst_sdp_*_new gives, so that an exception (a malformed a=crypto line, no
+// port left, a second line of one kind) frees them (the sanitizer job found those leaks).
+struct MessageFree {
+  void operator()(GstSDPMessage* message) const { gst_sdp_message_free(message); }
+};
+struct MediaFree {
+  void operator()(GstSDPMedia* media) const { gst_sdp_media_free(media); }
+};
+using MessageOwner = std::unique_ptr<GstSDPMessage, MessageFree>;
+using MediaOwner = std::unique_ptr<GstSDPMedia, MediaFree>;
+
+MediaOwner newMedia() {
+  GstSDPMedia* media = nullptr;
+  gst_sdp_media_new(&media);
+  return MediaOwner(media);
+}
+
 GstSDPMessage* newMessage(const std::string& address) {
   static std::mt19937_64 random{std::random_device{}()};
   GstSDPMessage* message = nullptr;
@@ -161,11 +179,10 @@ GstSDPMessage* newMessage(const std::string& address) {
   return message;
 }
 
-std::string finish(GstSDPMessage* message) {
-  gchar* text = gst_sdp_message_as_text(message);
+std::string finish(MessageOwner message) {
+  gchar* text = gst_sdp_message_as_text(message.get());
   std::string result(text);
   g_free(text);
-  gst_sdp_message_free(message);
   return result;
 }
 
@@ -206,15 +223,15 @@ RtpNegotiation::RtpNegotiation(std::string localAddress, std::optional<SrtpKey> 
 
 std::string RtpNegotiation::createOffer(const std::vector<MediaType>& types,
                                         const std::function<LocalPorts(MediaType)>& reserve) {
-  GstSDPMessage* message = newMessage(localAddress_);
+  MessageOwner message(newMessage(localAddress_));
   offered_.clear();
   for (MediaType type : types) {
     MediaPlan plan;
     plan.type = type;
     plan.local = reserve(type);
     plan.localKey = configuredKey_;
-    GstSDPMedia* media = nullptr;
-    gst_sdp_media_new(&media);
+    MediaOwner owner = newMedia();
+    GstSDPMedia* media = owner.get();
     gst_sdp_media_set_media(media, lowerName(type));
     gst_sdp_media_set_port_info(media, plan.local.rtp, 1);
     gst_sdp_media_set_proto(media, configuredKey_ ? "RTP/SAVPF" : "RTP/AVPF");
@@ -225,23 +242,22 @@ std::string RtpNegotiation::createOffer(const std::vector<MediaType>& types,
     if (configuredKey_) {
       gst_sdp_media_add_attribute(media, "crypto", cryptoLine(1, *configuredKey_).c_str());
     }
-    gst_sdp_message_add_media(message, media);
-    gst_sdp_media_free(media);
+    gst_sdp_message_add_media(message.get(), media);
     offered_.push_back(std::move(plan));
   }
-  return finish(message);
+  return finish(std::move(message));
 }
 
 std::string RtpNegotiation::createAnswer(const GstSDPMessage& offer,
                                          const std::function<LocalPorts(MediaType)>& reserve,
                                          std::vector<MediaPlan>& plans) {
-  GstSDPMessage* message = newMessage(localAddress_);
+  MessageOwner message(newMessage(localAddress_));
   std::string refused;
   for (guint i = 0; i < gst_sdp_message_medias_len(&offer); ++i) {
     const GstSDPMedia* remote = gst_sdp_message_get_media(&offer, i);
     const char* proto = gst_sdp_media_get_proto(remote);
-    GstSDPMedia* media = nullptr;
-    gst_sdp_media_new(&media);
+    MediaOwner owner = newMedia();
+    GstSDPMedia* media = owner.get();
     gst_sdp_media_set_media(media, gst_sdp_media_get_media(remote));
     gst_sdp_media_set_proto(media, proto);
     MediaPlan plan;
@@ -313,14 +329,12 @@ std::string RtpNegotiation::createAnswer(const GstSDPMessage& offer,
       }
       plans.push_back(plan);
     }
-    gst_sdp_message_add_media(message, media);
-    gst_sdp_media_free(media);
+    gst_sdp_message_add_media(message.get(), media);  // copies it
   }
   if (plans.empty()) {
-    gst_sdp_message_free(message);
     fail(kms::ErrorCode::kSdpEndPointProcessOfferError, "nothing in the offer can be served: " + refused);
   }
-  return finish(message);
+  return finish(std::move(message));
 }
 
 std::vector<MediaPlan> RtpNegotiation::applyAnswer(const GstSDPMessage& answer) {
