@@ -116,9 +116,10 @@ void AlphaBlendingImpl::detachPort(HubPortImpl& hubPort) {
     master_.clear();
   }
   unlinkAcross(port.in);
-  hubs::stopAndRemove(bin(), port.input);
+  // The compositor's pad first: it holds the input's push until the frame's time.
   gst_element_release_request_pad(compositor_, port.compositorPad);
   gst_object_unref(port.compositorPad);
+  hubs::stopAndRemove(bin(), port.input);
   gst_element_release_request_pad(tee_, port.teePad);
   gst_object_unref(port.teePad);
   unlinkAcross(port.out);

@@ -119,9 +119,10 @@ void CompositeImpl::detachPort(HubPortImpl& port) {
   audio_.remove(p.id);
 
   unlinkAcross(p.videoIn);
-  hubs::stopAndRemove(bin(), p.videoInput);
+  // The compositor's pad first: it holds the input's push until the frame's time.
   gst_element_release_request_pad(compositor_, p.compositorPad);
   gst_object_unref(p.compositorPad);
+  hubs::stopAndRemove(bin(), p.videoInput);
 
   gst_element_release_request_pad(videoTee_, p.teePad);
   gst_object_unref(p.teePad);

@@ -70,8 +70,9 @@ void AudioMixBus::remove(const std::string& id) {
   }
   gst_element_release_request_pad(member.outTee, member.outPad);
   gst_object_unref(member.outPad);
+  // The mixer first: stopping it releases the pushes it holds (its silence, the feeds).
   for (GstElement* element :
-       {member.silence, member.input, member.tee, member.mixer, member.output, member.outTee}) {
+       {member.mixer, member.silence, member.input, member.tee, member.output, member.outTee}) {
     stopAndRemove(bin_, element);
   }
   members_.erase(found);
@@ -131,9 +132,11 @@ void AudioMixBus::unfeed(Member& from, Member& to, const std::string& fromId) {
   Feed& feed = found->second;
   gst_element_release_request_pad(from.tee, feed.teePad);
   gst_object_unref(feed.teePad);
-  stopAndRemove(bin_, feed.queue);
+  // The mixer's pad goes first: a live mixer holds the queue's push until the buffer's time,
+  // and stopping the queue meanwhile would wait for that push (a deadlock at release).
   gst_element_release_request_pad(to.mixer, feed.mixerPad);
   gst_object_unref(feed.mixerPad);
+  stopAndRemove(bin_, feed.queue);
   to.heard.erase(found);
 }
 
