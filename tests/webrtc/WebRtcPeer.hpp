@@ -56,6 +56,11 @@ class WebRtcPeer {
   GstElement* pipeline_ = nullptr;
   GstElement* webrtc_ = nullptr;  // owned by pipeline_
   std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
+  // The IceCandidateFound subscription, cancelled by the destructor: its handler holds
+  // webrtcbin, so a long-lived connection would otherwise keep every peer it ever had.
+  std::weak_ptr<kms::client::Connection> connection_;
+  std::string endpointId_;
+  std::string subscription_;
   Video video_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<int64_t> firstKeyframeNs_{0};  // steady_clock, 0 = none yet
