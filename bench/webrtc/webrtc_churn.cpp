@@ -2,9 +2,10 @@
 // GStreamer webrtcbin peer looped back through a WebRtcEndpoint of its own pipeline for
 // --seconds of media (2), then released. It checks that every session decoded video, that the
 // server's RSS, open file descriptors and threads end within --tolerance percent (5) of their
-// values after a warm-up (the first sessions load plugins and fill GLib's and GStreamer's
-// pools), and that the server logged no ERROR line. Exit status 0 when all of that holds.
-// Usage: webrtc-churn [--sessions 2000] [--parallel 4] [--seconds 2] [--warmup 8] [--tolerance 5]
+// values after --warmup sessions (50: the first calls load plugins, touch code pages, start
+// GLib's and GStreamer's thread pools and fill their caches), and that the server logged no
+// ERROR line. Exit status 0 when all of that holds.
+// Usage: webrtc-churn [--sessions 2000] [--parallel 4] [--seconds 2] [--warmup 50] [--tolerance 5]
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
 
@@ -36,6 +37,7 @@ struct Resources {
   long rssKiB = 0;
   long fds = 0;
   long threads = 0;
+  long anonKiB = 0;  // of which heap and stacks (the rest: mapped code and files)
 };
 
 long statusField(pid_t pid, const std::string& name) {
@@ -63,11 +65,13 @@ long openFds(pid_t pid) {
 }
 
 Resources resourcesOf(pid_t pid) {
-  return {statusField(pid, "VmRSS"), openFds(pid), statusField(pid, "Threads")};
+  return {statusField(pid, "VmRSS"), openFds(pid), statusField(pid, "Threads"),
+          statusField(pid, "RssAnon")};
 }
 
 std::string describe(const Resources& r) {
-  return std::to_string(r.rssKiB) + " KiB RSS, " + std::to_string(r.fds) + " fds, " +
+  return std::to_string(r.rssKiB) + " KiB RSS (" + std::to_string(r.anonKiB) + " anonymous), " +
+         std::to_string(r.fds) + " fds, " +
          std::to_string(r.threads) + " threads";
 }
 
@@ -96,7 +100,7 @@ struct Options {
   int sessions = 2000;
   int parallel = 4;
   int seconds = 2;
-  int warmup = 8;
+  int warmup = 50;
   double tolerance = 5;
 };
 
@@ -208,7 +212,7 @@ int run(const Options& options) {
     const Resources now = resourcesOf(pid);
     std::lock_guard<std::mutex> lock(peakMutex);
     peak = {std::max(peak.rssKiB, now.rssKiB), std::max(peak.fds, now.fds),
-            std::max(peak.threads, now.threads)};
+            std::max(peak.threads, now.threads), std::max(peak.anonKiB, now.anonKiB)};
     if ((done - options.warmup) % step == 0) {
       std::printf("  %5d sessions, %4.0f s: %s\n", done - options.warmup,
                   std::chrono::duration<double>(Clock::now() - start).count(),
@@ -226,9 +230,10 @@ int run(const Options& options) {
   };
   std::printf("end (all released): %s\n", describe(end).c_str());
   std::printf("peak: %s\n", describe(peak).c_str());
-  std::printf("deltas from baseline: RSS %+ld KiB (%+.1f%%), fds %+ld (%+.1f%%), threads %+ld "
-              "(%+.1f%%)\n",
-              end.rssKiB - base.rssKiB, percent(end.rssKiB, base.rssKiB), end.fds - base.fds,
+  std::printf("deltas from baseline: RSS %+ld KiB (%+.1f%%; anonymous %+ld KiB), fds %+ld "
+              "(%+.1f%%), threads %+ld (%+.1f%%)\n",
+              end.rssKiB - base.rssKiB, percent(end.rssKiB, base.rssKiB),
+              end.anonKiB - base.anonKiB, end.fds - base.fds,
               percent(end.fds, base.fds), end.threads - base.threads,
               percent(end.threads, base.threads));
   const int measured = tally.done - options.warmup;
@@ -272,7 +277,7 @@ int main(int argc, char** argv) {
       "sessions", po::value<int>(&options.sessions)->default_value(2000), "sessions to run")(
       "parallel", po::value<int>(&options.parallel)->default_value(4), "sessions at a time")(
       "seconds", po::value<int>(&options.seconds)->default_value(2), "media per session")(
-      "warmup", po::value<int>(&options.warmup)->default_value(8),
+      "warmup", po::value<int>(&options.warmup)->default_value(50),
       "sessions before the baseline is taken")(
       "tolerance", po::value<double>(&options.tolerance)->default_value(5),
       "allowed growth of RSS, fds and threads, percent");
