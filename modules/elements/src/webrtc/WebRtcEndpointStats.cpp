@@ -172,11 +172,19 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
     gboolean bye = FALSE;
     gst_structure_get_boolean(source, "internal", &internal);
     gst_structure_get_boolean(source, "received-bye", &bye);
-    auto kind = kinds.find(ssrc);
+    // The kind from our pads' caps or the remote description, else from the clock rate (an
+    // SSRC the peer announced differently from the one it sends with).
+    auto known = kinds.find(ssrc);
+    const int64_t clockRate = integerField(source, "clock-rate");
+    const std::optional<MediaType> kind =
+        known != kinds.end() ? std::optional<MediaType>(known->second)
+        : clockRate == 90000 ? std::optional<MediaType>(MediaType::VIDEO)
+        : clockRate > 0      ? std::optional<MediaType>(MediaType::AUDIO)
+                             : std::nullopt;
     const int64_t packets =
         integerField(source, internal ? "packets-sent" : "packets-received");
-    if (reported.count(ssrc) != 0 || kind == kinds.end() || packets == 0 || bye ||
-        (mediaType && *mediaType != kind->second)) {
+    if (reported.count(ssrc) != 0 || !kind || packets == 0 || bye ||
+        (mediaType && *mediaType != *kind)) {
       continue;
     }
     std::shared_ptr<RTCRTPStreamStats> stats;
@@ -200,7 +208,6 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
       inbound->packetsReceived = packets;
       inbound->bytesReceived = integerField(source, "octets-received");
       inbound->packetsLost = integerField(source, "packets-lost");
-      const int64_t clockRate = integerField(source, "clock-rate");
       inbound->jitter = clockRate > 0 ? static_cast<double>(integerField(source, "jitter")) /
                                             static_cast<double>(clockRate)
                                       : 0.0;
@@ -218,6 +225,29 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
   if (sessionStats != nullptr) {
     gst_structure_free(sessionStats);
   }
+}
+
+// webrtcbin's RTP session (BUNDLE: session 0), a new reference; nullptr before it has one.
+GObject* internalSession(GstElement* webrtcbin) {
+  GstElement* rtpbin = nullptr;
+  GstIterator* children = gst_bin_iterate_recurse(GST_BIN(webrtcbin));
+  GValue item = G_VALUE_INIT;
+  while (rtpbin == nullptr && gst_iterator_next(children, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "rtpbin") == 0) {
+      rtpbin = GST_ELEMENT(gst_object_ref(element));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(children);
+  GObject* session = nullptr;
+  if (rtpbin != nullptr) {
+    g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &session);
+    gst_object_unref(rtpbin);
+  }
+  return session;
 }
 
 // The candidate-pair report (the pair in use) as Kurento's candidatepair stats; its transport
@@ -268,6 +298,7 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     std::unique_lock<std::recursive_mutex> lock(mutex_);
     GObject* session = rtpSession_ != nullptr ? G_OBJECT(g_object_ref(rtpSession_)) : nullptr;
     lock.unlock();
+    session = session != nullptr ? session : internalSession(webrtc_);
     if (session != nullptr) {  // not under mutex_: the session's lock comes first elsewhere
       addSessionStats(session, kinds, mediaType, streams);
       g_object_unref(session);
