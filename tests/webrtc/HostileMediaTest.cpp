@@ -133,6 +133,7 @@ class RtpSender {
     }
   }
   std::atomic<bool> hostile{false};
+  std::atomic<bool> corrupt{false};  // every VP8 frame claims a first partition it lacks
   uint64_t replayed() const { return replayed_; }
 
  private:
@@ -156,6 +157,9 @@ class RtpSender {
       Packet packet(map.data, map.data + map.size);
       gst_buffer_unmap(buffer, &map);
       gst_sample_unref(sample);
+      if (corrupt) {
+        corruptPartitionSize(packet);
+      }
       send(packet);
       if (hostile) {
         sendHostile(packet, recent, random);
@@ -175,6 +179,30 @@ class RtpSender {
     Packet cut(packet.begin(), packet.begin() + static_cast<long>(random() % packet.size()));
     send(cut);  // truncated
     send(kms::test::hostilePacket(kms::test::HostileKind::kRtcp, random));
+  }
+
+  // The first packet of a VP8 frame (RFC 7741 descriptor, then the frame tag): its 19-bit
+  // first partition size is set past the end of the frame, which no decoder can decode.
+  static void corruptPartitionSize(Packet& packet) {
+    size_t at = 12 + 4 * static_cast<size_t>(packet.size() > 0 ? packet[0] & 0x0f : 0);
+    if (packet.size() < at + 6 || (packet[at] & 0x10) == 0 || (packet[at] & 0x07) != 0) {
+      return;  // not the start of a frame
+    }
+    const uint8_t first = packet[at++];
+    if ((first & 0x80) != 0) {  // extensions: I (picture id), L, T/K
+      const uint8_t flags = packet[at++];
+      if ((flags & 0x80) != 0) {
+        at += (packet[at] & 0x80) != 0 ? 2 : 1;
+      }
+      at += (flags & 0x40) != 0 ? 1 : 0;
+      at += (flags & 0x30) != 0 ? 1 : 0;
+    }
+    if (packet.size() < at + 3) {
+      return;
+    }
+    packet[at] |= 0xe0;
+    packet[at + 1] = 0xff;
+    packet[at + 2] = 0xff;
   }
 
   int fd_ = -1;
@@ -274,6 +302,48 @@ TEST_F(HostileMediaTest, RtpEndpointKeepsForwardingUnderSprayAndReplay) {
   EXPECT_GE(after, 10u) << "the call stopped after the spray";
   EXPECT_EQ(endpoint->getName(), endpoint->getName());  // the server still answers
   EXPECT_EQ(errors(), "");
+}
+
+// A VP8 stream whose frames cannot be decoded, into an RtpEndpoint whose H.264 sink makes the
+// server decode it: an Error event on that pipeline; a call in another pipeline goes on.
+TEST_F(HostileMediaTest, CorruptStreamIntoADecoderRaisesErrorOnItsPipelineOnly) {
+  auto healthyPipeline = kc::MediaPipeline::create(connection_);
+  std::atomic<int> healthyErrors{0};
+  healthyPipeline->subscribeError([&](const kc::ErrorEvent&) { ++healthyErrors; });
+  RtpReceiver healthyReceiver;
+  int healthyPort = 0;
+  RtpSender healthySender(healthyPort);
+  loopback(connection_, healthyPipeline, healthySender, healthyReceiver);
+
+  int corruptPort = 0;
+  RtpSender corruptSender(corruptPort);
+  corruptSender.corrupt = true;
+  auto source = kc::RtpEndpoint::create(connection_, pipeline_);
+  const int port = answeredPort(source->processOffer(
+      "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=corrupt\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=video " + std::to_string(corruptPort) + " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+      "a=sendonly\r\n"));
+  int sinkPort = 0;
+  const int sinkFd = boundUdpSocket(sinkPort);
+  auto h264 = kc::RtpEndpoint::create(connection_, pipeline_);
+  h264->processOffer(
+      "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=h264\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      "m=video " + std::to_string(sinkPort) + " RTP/AVP 103\r\na=rtpmap:103 H264/90000\r\n"
+      "a=fmtp:103 packetization-mode=1;profile-level-id=42e01f\r\na=recvonly\r\n");
+  source->connect(h264);
+  corruptSender.start(port);
+  const auto until = Clock::now() + 30s;
+  while (errors().empty() && Clock::now() < until) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ::close(sinkFd);
+  std::cout << "Error event on the corrupt stream's pipeline: " << errors();
+  EXPECT_NE(errors(), "") << "no Error event for an undecodable stream";
+  const uint64_t healthy = framesDuring([&] { return healthyReceiver.frames(); }, 3s);
+  EXPECT_GE(healthy, 20u) << "the other pipeline's call stalled";
+  EXPECT_EQ(healthyErrors, 0);
+  healthyPipeline->release();
+  errors_.clear();  // expected on this pipeline
 }
 
 std::vector<sockaddr_in> udpCandidates(const std::vector<std::string>& candidates) {
