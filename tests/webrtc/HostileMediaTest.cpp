@@ -2,6 +2,8 @@
 // at the ports of an RtpEndpoint (plus packets of the real sender replayed, duplicated and cut
 // from the sender's own address) and of a WebRtcEndpoint (every candidate it announced). The
 // server must not crash and the calls keep flowing: frames keep arriving at the real receiver.
+// And a stream no decoder can decode, transcoded for an H.264 sink: an Error event on its
+// pipeline, while a call in another pipeline goes on.
 #include "HostilePackets.hpp"
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
