@@ -71,8 +71,7 @@ Resources resourcesOf(pid_t pid) {
 
 std::string describe(const Resources& r) {
   return std::to_string(r.rssKiB) + " KiB RSS (" + std::to_string(r.anonKiB) + " anonymous), " +
-         std::to_string(r.fds) + " fds, " +
-         std::to_string(r.threads) + " threads";
+         std::to_string(r.fds) + " fds, " + std::to_string(r.threads) + " threads";
 }
 
 bool within(long value, long base, double tolerancePercent) {
@@ -230,19 +229,19 @@ int run(const Options& options) {
   };
   std::printf("end (all released): %s\n", describe(end).c_str());
   std::printf("peak: %s\n", describe(peak).c_str());
-  std::printf("deltas from baseline: RSS %+ld KiB (%+.1f%%; anonymous %+ld KiB), fds %+ld "
-              "(%+.1f%%), threads %+ld (%+.1f%%)\n",
-              end.rssKiB - base.rssKiB, percent(end.rssKiB, base.rssKiB),
-              end.anonKiB - base.anonKiB, end.fds - base.fds,
-              percent(end.fds, base.fds), end.threads - base.threads,
-              percent(end.threads, base.threads));
+  std::printf(
+      "deltas from baseline: RSS %+ld KiB (%+.1f%%; anonymous %+ld KiB), fds %+ld "
+      "(%+.1f%%), threads %+ld (%+.1f%%)\n",
+      end.rssKiB - base.rssKiB, percent(end.rssKiB, base.rssKiB), end.anonKiB - base.anonKiB,
+      end.fds - base.fds, percent(end.fds, base.fds), end.threads - base.threads,
+      percent(end.threads, base.threads));
   const int measured = tally.done - options.warmup;
-  std::printf("%d sessions in %.0f s (%.2f s each, %d at a time), %.1f frames decoded per "
-              "session, %d without media, %d failed, %zu ERROR and %zu WARN lines logged\n",
-              measured, elapsed, elapsed * options.parallel / std::max(1, measured),
-              options.parallel,
-              static_cast<double>(tally.frames) / std::max(1, static_cast<int>(tally.done)),
-              tally.withoutMedia.load(), tally.failed.load(), countLines(errors, "\n"), warnings);
+  std::printf(
+      "%d sessions in %.0f s (%.2f s each, %d at a time), %.1f frames decoded per "
+      "session, %d without media, %d failed, %zu ERROR and %zu WARN lines logged\n",
+      measured, elapsed, elapsed * options.parallel / std::max(1, measured), options.parallel,
+      static_cast<double>(tally.frames) / std::max(1, static_cast<int>(tally.done)),
+      tally.withoutMedia.load(), tally.failed.load(), countLines(errors, "\n"), warnings);
   bool ok = true;
   if (tally.failed > 0) {
     std::printf("FAIL: %d sessions failed; first: %s\n", tally.failed.load(),

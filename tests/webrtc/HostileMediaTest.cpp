@@ -78,12 +78,13 @@ class RtpReceiver {
     gst_object_unref(source);
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline_), "frames");
     GstPad* pad = gst_element_get_static_pad(sink, "sink");
-    gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER,
-                      [](GstPad*, GstPadProbeInfo*, gpointer frames) {
-                        ++*static_cast<std::atomic<uint64_t>*>(frames);
-                        return GST_PAD_PROBE_OK;
-                      },
-                      &frames_, nullptr);
+    gst_pad_add_probe(
+        pad, GST_PAD_PROBE_TYPE_BUFFER,
+        [](GstPad*, GstPadProbeInfo*, gpointer frames) {
+          ++*static_cast<std::atomic<uint64_t>*>(frames);
+          return GST_PAD_PROBE_OK;
+        },
+        &frames_, nullptr);
     gst_object_unref(pad);
     gst_object_unref(sink);
     gst_element_set_state(pipeline_, GST_STATE_PLAYING);
@@ -273,7 +274,9 @@ std::shared_ptr<kc::RtpEndpoint> loopback(const std::shared_ptr<Connection>& con
   endpoint->connect(endpoint);
   const std::string offer =
       "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=call\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-      "m=video " + std::to_string(receiver.port()) + " RTP/AVP 96\r\n"
+      "m=video " +
+      std::to_string(receiver.port()) +
+      " RTP/AVP 96\r\n"
       "a=rtpmap:96 VP8/90000\r\na=sendrecv\r\n";
   sender.start(answeredPort(endpoint->processOffer(offer)));
   return endpoint;
@@ -323,14 +326,18 @@ TEST_F(HostileMediaTest, CorruptStreamIntoADecoderRaisesErrorOnItsPipelineOnly) 
   auto source = kc::RtpEndpoint::create(connection_, pipeline_);
   const int port = answeredPort(source->processOffer(
       "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=corrupt\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-      "m=video " + std::to_string(corruptPort) + " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+      "m=video " +
+      std::to_string(corruptPort) +
+      " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
       "a=sendonly\r\n"));
   int sinkPort = 0;
   const int sinkFd = boundUdpSocket(sinkPort);
   auto h264 = kc::RtpEndpoint::create(connection_, pipeline_);
   h264->processOffer(
       "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=h264\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-      "m=video " + std::to_string(sinkPort) + " RTP/AVP 103\r\na=rtpmap:103 H264/90000\r\n"
+      "m=video " +
+      std::to_string(sinkPort) +
+      " RTP/AVP 103\r\na=rtpmap:103 H264/90000\r\n"
       "a=fmtp:103 packetization-mode=1;profile-level-id=42e01f\r\na=recvonly\r\n");
   source->connect(h264);
   corruptSender.start(port);

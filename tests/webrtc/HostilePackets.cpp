@@ -61,11 +61,17 @@ Packet stunPacket(std::mt19937& random) {
   // random types (USERNAME, MESSAGE-INTEGRITY, FINGERPRINT, XOR-MAPPED-ADDRESS, ...) with
   // lengths that may run past the end.
   static const uint16_t kMethods[] = {0x0001, 0x0101, 0x0111, 0x0011};
-  static const uint16_t kAttributes[] = {0x0006, 0x0008, 0x8028, 0x0020, 0x0024, 0x8029,
-                                         0x802a, 0x0025, 0x0009, 0x0013};
+  static const uint16_t kAttributes[] = {0x0006, 0x0008, 0x8028, 0x0020, 0x0024,
+                                         0x8029, 0x802a, 0x0025, 0x0009, 0x0013};
   const uint16_t method = kMethods[random() % 4];
-  Packet packet = {static_cast<uint8_t>(method >> 8), static_cast<uint8_t>(method & 0xff), 0, 0,
-                   0x21, 0x12, 0xa4, 0x42};
+  Packet packet = {static_cast<uint8_t>(method >> 8),
+                   static_cast<uint8_t>(method & 0xff),
+                   0,
+                   0,
+                   0x21,
+                   0x12,
+                   0xa4,
+                   0x42};
   appendRandom(packet, 12, random);  // transaction id
   const int attributes = static_cast<int>(random() % 6);
   for (int i = 0; i < attributes; ++i) {
@@ -92,8 +98,8 @@ Packet dtlsPacket(std::mt19937& random) {
   appendRandom(packet, 8, random);  // epoch and sequence number
   Packet body;
   if (packet[0] == 22) {
-    body = {1, 0, byte(random), byte(random), 0, 0, 0, 0, 0, 0, byte(random), byte(random), 0xfe,
-            0xfd};
+    body = {1, 0, byte(random), byte(random), 0,    0,   0, 0,
+            0, 0, byte(random), byte(random), 0xfe, 0xfd};
   }
   appendRandom(body, random() % 300, random);
   const size_t claimed = random() % 4 == 0 ? random() % 0x4000 : body.size();
@@ -107,10 +113,14 @@ Packet dtlsPacket(std::mt19937& random) {
 
 Packet hostilePacket(HostileKind kind, std::mt19937& random) {
   switch (kind) {
-    case HostileKind::kRtp: return rtpPacket(random);
-    case HostileKind::kRtcp: return rtcpPacket(random);
-    case HostileKind::kStun: return stunPacket(random);
-    case HostileKind::kDtls: return dtlsPacket(random);
+    case HostileKind::kRtp:
+      return rtpPacket(random);
+    case HostileKind::kRtcp:
+      return rtcpPacket(random);
+    case HostileKind::kStun:
+      return stunPacket(random);
+    case HostileKind::kDtls:
+      return dtlsPacket(random);
     default: {
       Packet packet;
       appendRandom(packet, 1 + random() % 1400, random);
@@ -155,8 +165,8 @@ void Sprayer::run() {
   for (uint64_t n = 0; !stopping_; ++n) {
     const auto kind = static_cast<HostileKind>(n % static_cast<int>(HostileKind::kCount));
     const Packet packet = hostilePacket(kind, random);
-    const sockaddr_in& target = targets_[(n / static_cast<int>(HostileKind::kCount)) %
-                                         targets_.size()];
+    const sockaddr_in& target =
+        targets_[(n / static_cast<int>(HostileKind::kCount)) % targets_.size()];
     ::sendto(fd_, packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&target),
              sizeof(target));
     ++sent_;

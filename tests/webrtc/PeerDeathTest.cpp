@@ -70,7 +70,8 @@ class Signals {
     auto found = seen_.find(name);
     return found == seen_.end()
                ? -1
-               : std::chrono::duration_cast<std::chrono::milliseconds>(found->second - from).count();
+               : std::chrono::duration_cast<std::chrono::milliseconds>(found->second - from)
+                     .count();
   }
   void clear() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -113,7 +114,8 @@ struct Child {
     }
   }
   // Reads until `word` appears in the output or `timeout` passes.
-  bool waitForOutput(const std::string& word, std::chrono::milliseconds timeout, std::string& text) {
+  bool waitForOutput(const std::string& word, std::chrono::milliseconds timeout,
+                     std::string& text) {
     const auto deadline = Clock::now() + timeout;
     while (text.find(word) == std::string::npos && Clock::now() < deadline) {
       pollfd ready{output, POLLIN, 0};
@@ -194,13 +196,13 @@ TEST(PeerDeath, KilledPeerIsReportedWithinSecondsAndOtherCallsKeepFlowing) {
   EXPECT_TRUE(signals.waitFor("flow-in AUDIO NOT_FLOWING", 10s));
   EXPECT_TRUE(signals.waitFor("media DISCONNECTED", 20s));
   EXPECT_TRUE(signals.waitFor("connection DISCONNECTED", 20s));
-  const long iceMs = std::max(signals.msAfter("ice DISCONNECTED", killed),
-                              signals.msAfter("ice FAILED", killed));
+  const long iceMs =
+      std::max(signals.msAfter("ice DISCONNECTED", killed), signals.msAfter("ice FAILED", killed));
   EXPECT_GE(iceMs, 0) << "no ICE state change after the peer died";
   std::cout << "peer killed: MediaFlowIn VIDEO NOT_FLOWING after "
             << signals.msAfter("flow-in VIDEO NOT_FLOWING", killed) << " ms, ICE "
-            << (signals.msAfter("ice FAILED", killed) >= 0 ? "FAILED" : "DISCONNECTED")
-            << " after " << iceMs << " ms, ConnectionStateChanged DISCONNECTED after "
+            << (signals.msAfter("ice FAILED", killed) >= 0 ? "FAILED" : "DISCONNECTED") << " after "
+            << iceMs << " ms, ConnectionStateChanged DISCONNECTED after "
             << signals.msAfter("connection DISCONNECTED", killed)
             << " ms, MediaStateChanged DISCONNECTED after "
             << signals.msAfter("media DISCONNECTED", killed) << " ms\n";

@@ -13,9 +13,9 @@
 #include <chrono>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -93,9 +93,8 @@ TEST(StatsUnderLoad, EveryAnswerForAFlowingCallHasItsRtpReports) {
             std::lock_guard<std::mutex> lock(mutex);
             ++missingByKind[std::string(thread == 0 ? "VIDEO " : "AUDIO ") + missing];
             if (firstIncomplete.empty()) {
-              firstIncomplete = endpoint->id() + (thread == 0 ? " VIDEO" : " AUDIO") +
-                                " lacked " + missing + " (" + std::to_string(stats.size()) +
-                                " reports)";
+              firstIncomplete = endpoint->id() + (thread == 0 ? " VIDEO" : " AUDIO") + " lacked " +
+                                missing + " (" + std::to_string(stats.size()) + " reports)";
             }
           }
         }
@@ -106,8 +105,8 @@ TEST(StatsUnderLoad, EveryAnswerForAFlowingCallHasItsRtpReports) {
   for (auto& poller : pollers) {
     poller.join();
   }
-  std::cout << answers << " getStats answers from " << kCalls << " flowing calls, "
-            << incomplete << " without their RTP reports\n";
+  std::cout << answers << " getStats answers from " << kCalls << " flowing calls, " << incomplete
+            << " without their RTP reports\n";
   for (const auto& [kind, count] : missingByKind) {
     std::cout << "  " << count << " answers for " << kind << "\n";
   }
@@ -116,8 +115,9 @@ TEST(StatsUnderLoad, EveryAnswerForAFlowingCallHasItsRtpReports) {
   if (incomplete > 0) {
     for (auto& call : calls) {
       if (firstIncomplete.rfind(call.endpoint->id(), 0) == 0) {
-        std::cout << "its offer:\n" << call.endpoint->getRemoteSessionDescriptor()
-                  << "its answer:\n" << call.endpoint->getLocalSessionDescriptor();
+        std::cout << "its offer:\n"
+                  << call.endpoint->getRemoteSessionDescriptor() << "its answer:\n"
+                  << call.endpoint->getLocalSessionDescriptor();
       }
     }
   }

@@ -163,9 +163,11 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
                            ? static_cast<GValueArray*>(g_value_get_boxed(sources))
                            : nullptr;
   std::vector<const GstStructure*> all;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS  // rtpsession's "source-stats" is a GValueArray
   for (guint i = 0; array != nullptr && i < array->n_values; ++i) {
     all.push_back(gst_value_get_structure(g_value_array_get_nth(array, i)));
   }
+  G_GNUC_END_IGNORE_DEPRECATIONS
   for (const GstStructure* source : all) {
     const int64_t ssrc = integerField(source, "ssrc");
     gboolean internal = FALSE;
@@ -176,15 +178,14 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
     // SSRC the peer announced differently from the one it sends with).
     auto known = kinds.find(ssrc);
     const int64_t clockRate = integerField(source, "clock-rate");
-    const std::optional<MediaType> kind =
-        known != kinds.end() ? std::optional<MediaType>(known->second)
-        : clockRate == 90000 ? std::optional<MediaType>(MediaType::VIDEO)
-        : clockRate > 0      ? std::optional<MediaType>(MediaType::AUDIO)
-                             : std::nullopt;
+    const MediaType kind = known != kinds.end() ? known->second
+                           : clockRate == 90000 ? MediaType::VIDEO
+                           : clockRate > 0      ? MediaType::AUDIO
+                                                : MediaType::kInvalid;
     const int64_t packets =
         integerField(source, internal ? "packets-sent" : "packets-received");
-    if (reported.count(ssrc) != 0 || !kind || packets == 0 || bye ||
-        (mediaType && *mediaType != *kind)) {
+    if (reported.count(ssrc) != 0 || kind == MediaType::kInvalid || packets == 0 || bye ||
+        (mediaType && *mediaType != kind)) {
       continue;
     }
     std::shared_ptr<RTCRTPStreamStats> stats;
@@ -197,7 +198,8 @@ void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds
         gboolean haveReport = FALSE;
         gst_structure_get_boolean(remote, "have-rb", &haveReport);
         if (haveReport && integerField(remote, "rb-ssrc") == ssrc) {
-          outbound->roundTripTime = static_cast<double>(integerField(remote, "rb-round-trip")) / 65536.0;
+          const auto fixed16 = static_cast<double>(integerField(remote, "rb-round-trip"));
+          outbound->roundTripTime = fixed16 / 65536.0;  // 16.16 fixed point seconds
         }
       }
       stats = outbound;
