@@ -2,10 +2,10 @@
 // GStreamer webrtcbin peer looped back through a WebRtcEndpoint of its own pipeline for
 // --seconds of media (2), then released. It checks that every session decoded video, that the
 // server's RSS, open file descriptors and threads end within --tolerance percent (5) of their
-// values after --warmup sessions (50: the first calls load plugins, touch code pages, start
+// values after --warmup sessions (100: the first calls load plugins, touch code pages, start
 // GLib's and GStreamer's thread pools and fill their caches), and that the server logged no
 // ERROR line. Exit status 0 when all of that holds.
-// Usage: webrtc-churn [--sessions 2000] [--parallel 4] [--seconds 2] [--warmup 50] [--tolerance 5]
+// Usage: webrtc-churn [--sessions 2000] [--parallel 4] [--seconds 2] [--warmup 100] [--tolerance 5]
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
 
@@ -99,7 +99,7 @@ struct Options {
   int sessions = 2000;
   int parallel = 4;
   int seconds = 2;
-  int warmup = 50;
+  int warmup = 100;
   double tolerance = 5;
 };
 
@@ -276,7 +276,7 @@ int main(int argc, char** argv) {
       "sessions", po::value<int>(&options.sessions)->default_value(2000), "sessions to run")(
       "parallel", po::value<int>(&options.parallel)->default_value(4), "sessions at a time")(
       "seconds", po::value<int>(&options.seconds)->default_value(2), "media per session")(
-      "warmup", po::value<int>(&options.warmup)->default_value(50),
+      "warmup", po::value<int>(&options.warmup)->default_value(100),
       "sessions before the baseline is taken")(
       "tolerance", po::value<double>(&options.tolerance)->default_value(5),
       "allowed growth of RSS, fds and threads, percent");
