@@ -96,6 +96,13 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const
 }
 
 WebRtcPeer::~WebRtcPeer() {
+  if (auto connection = connection_.lock(); connection && !subscription_.empty()) {
+    try {
+      connection->unsubscribe(endpointId_, subscription_);
+    } catch (const std::exception&) {
+      // released with its pipeline, or the connection is closed: the handler is gone anyway
+    }
+  }
   g_signal_handlers_disconnect_by_data(webrtc_, this);
   if (rtpSession_ != nullptr) {
     g_signal_handlers_disconnect_by_data(rtpSession_, this);
@@ -109,7 +116,9 @@ void WebRtcPeer::watchEndpoint(const std::shared_ptr<kc::WebRtcEndpoint>& endpoi
   endpoint_ = endpoint;
   // The handler keeps webrtcbin alive for as long as the subscription (the connection's).
   std::shared_ptr<GstElement> webrtc(GST_ELEMENT(gst_object_ref(webrtc_)), &gst_object_unref);
-  endpoint->subscribeIceCandidateFound([webrtc](const kc::IceCandidateFoundEvent& event) {
+  connection_ = endpoint->connection();
+  endpointId_ = endpoint->id();
+  subscription_ = endpoint->subscribeIceCandidateFound([webrtc](const kc::IceCandidateFoundEvent& event) {
     g_signal_emit_by_name(webrtc.get(), "add-ice-candidate",
                           static_cast<guint>(event.candidate->sdpMLineIndex),
                           event.candidate->candidate.c_str());

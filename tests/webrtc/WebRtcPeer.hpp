@@ -72,6 +72,11 @@ class WebRtcPeer {
   GstElement* webrtc_ = nullptr;  // owned by pipeline_
   std::weak_ptr<kurento::client::WebRtcEndpoint> endpoint_;
   CandidateHandler candidateHandler_;  // set before the first candidate, then only read
+  // The IceCandidateFound subscription, cancelled by the destructor: its handler holds
+  // webrtcbin, so a long-lived connection would otherwise keep every peer it ever had.
+  std::weak_ptr<kms::client::Connection> connection_;
+  std::string endpointId_;
+  std::string subscription_;
   Video video_;
   std::atomic<uint64_t> frames_{0};
   std::atomic<int64_t> rembBps_{0};

@@ -4,6 +4,8 @@
 
 #include <kms/sdk/Error.hpp>
 
+#include <malloc.h>
+
 namespace kurento {
 
 namespace {
@@ -26,6 +28,12 @@ MediaPipelineImpl::~MediaPipelineImpl() {
   kms::GRef<GstBus> bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline_.get()));
   gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
   gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  bus = kms::GRef<GstBus>();
+  pipeline_ = kms::GRef<GstElement>();  // the elements are finalized here
+  // A call's pipeline frees megabytes in many small blocks spread over glibc's per-thread
+  // arenas, which keep them: without giving them back, a server's RSS grew ~40 KiB per
+  // released WebRTC session while its live heap did not (bench/webrtc/webrtc_churn.cpp).
+  malloc_trim(0);
 }
 
 void MediaPipelineImpl::postConstructor() {

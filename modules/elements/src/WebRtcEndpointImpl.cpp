@@ -556,6 +556,8 @@ void WebRtcEndpointImpl::onElementAdded(GstBin*, GstBin*, GstElement* element, g
   if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "dtlssrtpdec") == 0) {
     g_object_set(element, "pem", static_cast<WebRtcEndpointImpl*>(data)->certificatePem_.c_str(),
                  nullptr);
+  } else if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "nicesrc") == 0) {
+    static_cast<WebRtcEndpointImpl*>(data)->watchPeerPackets(element);
   }
 }
 

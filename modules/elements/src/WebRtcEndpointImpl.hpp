@@ -4,6 +4,7 @@
 // is forwarded without transcoding whenever the codecs match.
 #pragma once
 
+#include "MediaFlowMonitor.hpp"
 #include "WebRtcEndpointBase.hpp"
 #include "rtp/RtpCodecs.hpp"
 #include "webrtc/OfferRepair.hpp"
@@ -101,6 +102,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void watchIce();
   void watchDtls();
   void unwatchTransport();
+  // Packets from the peer (webrtc/WebRtcEndpointTransport.cpp): a peer that sends nothing at
+  // all (no RTP, no RTCP) for a while is gone, which libnice alone notices only much later.
+  void watchPeerPackets(GstElement* niceSource);
+  void onPeerPackets(bool arriving);
   static void onSelectedPair(GObject* agent, guint stream, guint component, gpointer local,
                              gpointer remote, gpointer self);
   static void onDtlsState(GObject* transport, GParamSpec*, gpointer self);
@@ -158,6 +163,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::vector<std::pair<std::string, guint>> peerDestinations_;  // their c=/m= addresses
   std::mutex pathMutex_;
   std::vector<std::pair<guint, bool>> peerPaths_;  // stream -> path chosen (learnt from a check)
+  std::mutex livenessMutex_;  // guards the three below
+  std::vector<std::unique_ptr<MediaFlowMonitor>> peerPackets_;  // one per nicesrc
+  size_t silentSources_ = 0;
+  bool peerLost_ = false;
 
   std::vector<GstWebRTCDataChannel*> channels_;  // references we hold
 

@@ -142,6 +142,116 @@ std::vector<std::shared_ptr<RTCRTPStreamStats>> rtpStats(
   return result;
 }
 
+// webrtcbin 1.22 reports only the SSRCs of its own SSRC table, from which every RTCP BYE and
+// source timeout in the session removes entries (rtpbin's on-bye-ssrc, on-bye-timeout,
+// on-timeout, on-sender-timeout), and nothing puts them back while the stream goes on: after
+// such an event (the session's placeholder source saying BYE once the real senders start, a
+// peer's old SSRC timing out) flowing streams vanished from getStats, the more often the more
+// calls ran. The streams it left out are read from the RTP session's own source table.
+void addSessionStats(GObject* session, const std::map<int64_t, MediaType>& kinds,
+                     const std::optional<MediaType>& mediaType,
+                     std::vector<std::shared_ptr<RTCRTPStreamStats>>& result) {
+  std::map<int64_t, bool> reported;
+  for (const auto& stats : result) {
+    reported[std::stoll(stats->ssrc)] = true;
+  }
+  GstStructure* sessionStats = nullptr;
+  g_object_get(session, "stats", &sessionStats, nullptr);
+  const GValue* sources =
+      sessionStats != nullptr ? gst_structure_get_value(sessionStats, "source-stats") : nullptr;
+  GValueArray* array = sources != nullptr && G_VALUE_HOLDS_BOXED(sources)
+                           ? static_cast<GValueArray*>(g_value_get_boxed(sources))
+                           : nullptr;
+  std::vector<const GstStructure*> all;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS  // rtpsession's "source-stats" is a GValueArray
+  for (guint i = 0; array != nullptr && i < array->n_values; ++i) {
+    all.push_back(gst_value_get_structure(g_value_array_get_nth(array, i)));
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  for (const GstStructure* source : all) {
+    const int64_t ssrc = integerField(source, "ssrc");
+    gboolean internal = FALSE;
+    gboolean bye = FALSE;
+    gst_structure_get_boolean(source, "internal", &internal);
+    gst_structure_get_boolean(source, "received-bye", &bye);
+    // The kind from our pads' caps or the remote description, else from the clock rate (an
+    // SSRC the peer announced differently from the one it sends with).
+    auto known = kinds.find(ssrc);
+    const int64_t clockRate = integerField(source, "clock-rate");
+    const MediaType kind = known != kinds.end() ? known->second
+                           : clockRate == 90000 ? MediaType::VIDEO
+                           : clockRate > 0      ? MediaType::AUDIO
+                                                : MediaType::kInvalid;
+    const int64_t packets =
+        integerField(source, internal ? "packets-sent" : "packets-received");
+    if (reported.count(ssrc) != 0 || kind == MediaType::kInvalid || packets == 0 || bye ||
+        (mediaType && *mediaType != kind)) {
+      continue;
+    }
+    std::shared_ptr<RTCRTPStreamStats> stats;
+    if (internal) {
+      auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
+      outbound->type = StatsType::outboundrtp;
+      outbound->packetsSent = packets;
+      outbound->bytesSent = integerField(source, "octets-sent");
+      for (const GstStructure* remote : all) {  // the peer's report block about this SSRC
+        gboolean haveReport = FALSE;
+        gst_structure_get_boolean(remote, "have-rb", &haveReport);
+        if (haveReport && integerField(remote, "rb-ssrc") == ssrc) {
+          const auto fixed16 = static_cast<double>(integerField(remote, "rb-round-trip"));
+          outbound->roundTripTime = fixed16 / 65536.0;  // 16.16 fixed point seconds
+        }
+      }
+      stats = outbound;
+      stats->id = "rtp-outbound-stream-stats_" + std::to_string(ssrc);
+    } else {
+      auto inbound = std::make_shared<RTCInboundRTPStreamStats>();
+      inbound->type = StatsType::inboundrtp;
+      inbound->packetsReceived = packets;
+      inbound->bytesReceived = integerField(source, "octets-received");
+      inbound->packetsLost = integerField(source, "packets-lost");
+      inbound->jitter = clockRate > 0 ? static_cast<double>(integerField(source, "jitter")) /
+                                            static_cast<double>(clockRate)
+                                      : 0.0;
+      stats = inbound;
+      stats->id = "rtp-inbound-stream-stats_" + std::to_string(ssrc);
+    }
+    const char* prefix = internal ? "recv-" : "sent-";
+    stats->ssrc = std::to_string(ssrc);
+    stats->firCount = integerField(source, (std::string(prefix) + "fir-count").c_str());
+    stats->pliCount = integerField(source, (std::string(prefix) + "pli-count").c_str());
+    stats->nackCount = integerField(source, (std::string(prefix) + "nack-count").c_str());
+    GST_DEBUG("SSRC %" G_GINT64_FORMAT " from the RTP session (webrtcbin forgot it)", ssrc);
+    result.push_back(stats);
+  }
+  if (sessionStats != nullptr) {
+    gst_structure_free(sessionStats);
+  }
+}
+
+// webrtcbin's RTP session (BUNDLE: session 0), a new reference; nullptr before it has one.
+GObject* internalSession(GstElement* webrtcbin) {
+  GstElement* rtpbin = nullptr;
+  GstIterator* children = gst_bin_iterate_recurse(GST_BIN(webrtcbin));
+  GValue item = G_VALUE_INIT;
+  while (rtpbin == nullptr && gst_iterator_next(children, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    GstElementFactory* factory = gst_element_get_factory(element);
+    if (factory != nullptr && std::strcmp(GST_OBJECT_NAME(factory), "rtpbin") == 0) {
+      rtpbin = GST_ELEMENT(gst_object_ref(element));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(children);
+  GObject* session = nullptr;
+  if (rtpbin != nullptr) {
+    g_signal_emit_by_name(rtpbin, "get-internal-session", 0u, &session);
+    gst_object_unref(rtpbin);
+  }
+  return session;
+}
+
 // The candidate-pair report (the pair in use) as Kurento's candidatepair stats; its transport
 // is the transport report that names it as selected.
 std::vector<std::shared_ptr<RTCIceCandidatePairStats>> pairStats(const Reports& reports,
@@ -185,12 +295,18 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     GST_WARNING("%s: webrtcbin gave no statistics", id().c_str());
   } else {
     const Reports reports = reportsByType(reply);
-    std::vector<std::shared_ptr<Stats>> found;
-    for (auto& stats :
-         rtpStats(reports, kindBySsrc(reports, webrtc::remoteSsrcMedia(webrtc_)), mediaType)) {
-      found.push_back(stats);
-    }
+    const auto kinds = kindBySsrc(reports, webrtc::remoteSsrcMedia(webrtc_));
+    auto streams = rtpStats(reports, kinds, mediaType);
     std::unique_lock<std::recursive_mutex> lock(mutex_);
+    GObject* session = rtpSession_ != nullptr ? G_OBJECT(g_object_ref(rtpSession_)) : nullptr;
+    lock.unlock();
+    session = session != nullptr ? session : internalSession(webrtc_);
+    if (session != nullptr) {  // not under mutex_: the session's lock comes first elsewhere
+      addSessionStats(session, kinds, mediaType, streams);
+      g_object_unref(session);
+    }
+    std::vector<std::shared_ptr<Stats>> found(streams.begin(), streams.end());
+    lock.lock();
     const bool connected =
         iceState_ == IceComponentState::CONNECTED || iceState_ == IceComponentState::READY;
     const bool nominated = !selectedPairs_.empty();

@@ -28,6 +28,11 @@ DtlsConnectionState dtlsState(GObject* transport) {
   }
 }
 
+// A WebRTC peer sends RTCP at least every ~6 s even without media (RFC 3550's 5 s minimum,
+// randomized), and RTP or RTCP feedback much more often in a call: nothing at all from it for
+// this long means it is gone (killed, unplugged), long before ICE consent would expire.
+constexpr uint32_t kPeerSilenceMs = 5000;
+
 // "candidate:..." (the SDP attribute without "a=").
 std::string candidateText(NiceAgent* agent, NiceCandidate* candidate) {
   gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
@@ -143,7 +148,69 @@ std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::getDtlsConnecti
   return connections;
 }
 
+void WebRtcEndpointImpl::watchPeerPackets(GstElement* niceSource) {
+  GstPad* pad = gst_element_get_static_pad(niceSource, "src");
+  if (pad == nullptr) {
+    return;
+  }
+  std::weak_ptr<WebRtcEndpointImpl> weak;
+  try {
+    weak = std::static_pointer_cast<WebRtcEndpointImpl>(shared_from_this());
+  } catch (const std::bad_weak_ptr&) {
+    gst_object_unref(pad);
+    return;  // not yet (or no longer) owned: nothing to report to
+  }
+  auto monitor = std::make_unique<MediaFlowMonitor>(
+      pad,
+      [weak](bool arriving) {
+        if (auto self = weak.lock()) {
+          self->onPeerPackets(arriving);
+        }
+      },
+      kPeerSilenceMs);
+  gst_object_unref(pad);
+  // Not mutex_: webrtcbin adds its nicesrc on its own thread while ours, holding mutex_, waits
+  // for the description it is setting.
+  std::lock_guard<std::mutex> lock(livenessMutex_);
+  peerPackets_.push_back(std::move(monitor));
+}
+
+// Called per nicesrc: the peer is lost once every transport has gone silent, and back with
+// the first packet after that.
+void WebRtcEndpointImpl::onPeerPackets(bool arriving) {
+  {
+    std::lock_guard<std::mutex> lock(livenessMutex_);
+    if (!arriving) {
+      silentSources_ = std::min(silentSources_ + 1, peerPackets_.size());
+      if (peerLost_ || silentSources_ < peerPackets_.size()) {
+        return;
+      }
+      peerLost_ = true;
+    } else {
+      silentSources_ = silentSources_ > 0 ? silentSources_ - 1 : 0;
+      if (!peerLost_) {
+        return;
+      }
+      peerLost_ = false;
+    }
+  }
+  IceComponentStateChanged event;
+  event.streamId = 0;
+  event.componentId = 1;
+  event.state = arriving ? IceComponentState::CONNECTED : IceComponentState::DISCONNECTED;
+  GST_WARNING("%s: %s", id().c_str(),
+              arriving ? "packets from the peer again"
+                       : "nothing from the peer for 5 s: it is gone (ICE DISCONNECTED)");
+  raiseIceComponentStateChanged(event);
+  setConnectionState(arriving ? ConnectionState::CONNECTED : ConnectionState::DISCONNECTED);
+  setMediaState(arriving ? MediaState::CONNECTED : MediaState::DISCONNECTED);
+}
+
 void WebRtcEndpointImpl::unwatchTransport() {
+  {
+    std::lock_guard<std::mutex> lock(livenessMutex_);
+    peerPackets_.clear();
+  }
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   if (niceAgent_ != nullptr) {
     g_signal_handlers_disconnect_by_data(niceAgent_, this);
