@@ -96,8 +96,10 @@ void PlayerEndpointImpl::releaseResources() {
 
 void PlayerEndpointImpl::play() {
   GST_INFO("%s: play %s", id().c_str(), uri().c_str());
-  source_->play();
+  // START first: a source that fails at once (a missing file) reports STOP from the main loop
+  // while play() still runs, and must not be overwritten.
   setState(UriEndpointState::START);
+  source_->play();
 }
 
 void PlayerEndpointImpl::pause() {
