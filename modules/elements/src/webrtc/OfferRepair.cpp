@@ -185,9 +185,39 @@ void completeMids(GstSDPMessage* sdp, OfferRepair* repair) {
   }
 }
 
+// The transports WebRTC uses (RFC 8829 section 5.1.2, and the plain/SAVP forms old clients send).
+bool knownProto(const std::string& proto) {
+  for (const char* known : {"UDP/TLS/RTP/SAVPF", "TCP/DTLS/RTP/SAVPF", "UDP/TLS/RTP/SAVP",
+                            "RTP/SAVPF", "RTP/SAVP", "RTP/AVPF", "RTP/AVP", "UDP/DTLS/SCTP",
+                            "TCP/DTLS/SCTP", "DTLS/SCTP"}) {
+    if (proto == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// What webrtcbin 1.22 does not check itself: a media line with a transport it has no name for,
+// or without a single format, crashed it (found by fuzz_sdp_webrtc: a null transport read on its
+// own thread, the whole server gone).
+void checkMediaLines(const GstSDPMessage& offer) {
+  for (guint i = 0; i < gst_sdp_message_medias_len(&offer); ++i) {
+    const GstSDPMedia* media = gst_sdp_message_get_media(&offer, i);
+    const gchar* proto = gst_sdp_media_get_proto(media);
+    if (empty(proto) || !knownProto(proto)) {
+      refuse(describeMedia(offer, i) + ": transport '" + std::string(proto != nullptr ? proto : "") +
+             "' is not one WebRTC uses (UDP/TLS/RTP/SAVPF, RTP/SAVPF, UDP/DTLS/SCTP, ...)");
+    }
+    if (gst_sdp_media_formats_len(media) == 0) {
+      refuse(describeMedia(offer, i) + ": the m= line lists no payload format");
+    }
+  }
+}
+
 }  // namespace
 
 OfferRepair completeOffer(GstSDPMessage* offer) {
+  checkMediaLines(*offer);
   const GstSDPKey* key = gst_sdp_message_get_key(offer);
   if (key != nullptr && !empty(key->data)) {
     refuse(
