@@ -3,6 +3,8 @@
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
+#include <cstring>
+
 namespace kurento {
 
 namespace {
@@ -39,6 +41,20 @@ SdpMessagePtr parseSdp(const std::string& text, const char* what) {
   }
   if (gst_sdp_message_medias_len(message.get()) == 0) {
     fail(kms::ErrorCode::kSdpParseError, std::string("the ") + what + " has no m= line");
+  }
+  // More than one session-level ICE credential aborts webrtcbin 1.22 (a g_assert in its SDP
+  // reader, the whole server gone; found by fuzz_sdp_webrtc). RFC 8839 allows one.
+  for (const char* key : {"ice-ufrag", "ice-pwd"}) {
+    guint count = 0;
+    for (guint i = 0; i < gst_sdp_message_attributes_len(message.get()); ++i) {
+      const GstSDPAttribute* attribute = gst_sdp_message_get_attribute(message.get(), i);
+      count += attribute->key != nullptr && std::strcmp(attribute->key, key) == 0 ? 1 : 0;
+    }
+    if (count > 1) {
+      fail(kms::ErrorCode::kSdpParseError, std::string("the ") + what + " has " +
+                                               std::to_string(count) + " session-level a=" + key +
+                                               " lines; at most one is allowed (RFC 8839)");
+    }
   }
   for (guint i = 0; i < gst_sdp_message_medias_len(message.get()); ++i) {
     const GstSDPMedia* media = gst_sdp_message_get_media(message.get(), i);
