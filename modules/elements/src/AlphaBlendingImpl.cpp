@@ -49,9 +49,10 @@ AlphaBlendingImpl::AlphaBlendingImpl(const std::shared_ptr<MediaPipelineImpl>& m
   backgroundPad_ = gst_element_request_pad_simple(compositor_, "sink_%u");
   gst_pad_link(staticPad(background, "src"), backgroundPad_);
   // Blended in AYUV (compositor 1.22 negotiates nothing from AYUV inputs to an I420 output),
-  // then converted for the ports.
+  // then converted for the ports, in one colorimetry whatever the inputs' (see Composite).
   output_ = hubs::addElement(bin(), "capsfilter");
-  GstElement* convert = hubs::addBin(bin(), "videoconvert ! capsfilter caps=video/x-raw,format=I420");
+  GstElement* convert = hubs::addBin(
+      bin(), "videoconvert ! capsfilter caps=video/x-raw,format=I420,colorimetry=bt601");
   tee_ = hubs::addElement(bin(), "tee");
   g_object_set(tee_, "allow-not-linked", TRUE, nullptr);
   gst_element_link_many(compositor_, output_, convert, tee_, nullptr);
@@ -90,6 +91,7 @@ void AlphaBlendingImpl::attachPort(HubPortImpl& hubPort) {
   GstElement* portBin = GST_ELEMENT(hubPort.bin());
   port.input = hubs::addBin(bin(), "queue ! videoconvert ! capsfilter caps=video/x-raw,format=AYUV");
   hubs::answerLatencyWhenIdle(port.input);
+  hubs::keepSerializedQueriesOut(staticPad(port.input, "src"));
   port.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
   gst_pad_link(staticPad(port.input, "src"), port.compositorPad);
   gst_element_sync_state_with_parent(port.input);
@@ -102,6 +104,7 @@ void AlphaBlendingImpl::attachPort(HubPortImpl& hubPort) {
                         hubPort.fromHubPad(MediaType::VIDEO));
   port.teePad = gst_element_request_pad_simple(tee_, "src_%u");
   gst_pad_link(port.teePad, staticPad(port.outQueue, "sink"));
+  hubs::isolateBranch(port.outQueue);
 }
 
 void AlphaBlendingImpl::detachPort(HubPortImpl& hubPort) {

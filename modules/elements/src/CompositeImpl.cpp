@@ -26,10 +26,13 @@ void requireRange(const char* name, int value, int max) {
   }
 }
 
+// Fixed in every field, colorimetry included: the compositor otherwise takes its inputs' (a
+// browser's BT.601 after the black background's BT.709) and the output's format changes when
+// a participant joins, which a muxer downstream refuses (a recorded room ended in an error).
 std::string gridCaps(int width, int height, int framerate) {
   return "video/x-raw,format=I420,width=" + std::to_string(width) +
          ",height=" + std::to_string(height) + ",framerate=" + std::to_string(framerate) +
-         "/1,pixel-aspect-ratio=1/1";
+         "/1,pixel-aspect-ratio=1/1,colorimetry=bt601";
 }
 
 GstPad* staticPad(GstElement* element, const char* name) {
@@ -82,6 +85,7 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
 
   p.videoInput = hubs::addBin(bin(), "queue ! videoconvert");
   hubs::answerLatencyWhenIdle(p.videoInput);
+  hubs::keepSerializedQueriesOut(staticPad(p.videoInput, "src"));
   p.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
   gst_util_set_object_arg(G_OBJECT(p.compositorPad), "sizing-policy", "keep-aspect-ratio");
   g_object_set(p.compositorPad, "zorder", 1u, nullptr);
@@ -96,6 +100,7 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
                           port.fromHubPad(MediaType::VIDEO));
   p.teePad = gst_element_request_pad_simple(videoTee_, "src_%u");
   gst_pad_link(p.teePad, staticPad(p.videoQueue, "sink"));
+  hubs::isolateBranch(p.videoQueue);
 
   const hubs::AudioMixBus::Pads audio = audio_.add(p.id);
   p.audioOut = linkAcross(hubBin, audio.output, portBin, port.fromHubPad(MediaType::AUDIO));

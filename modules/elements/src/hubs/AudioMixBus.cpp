@@ -114,6 +114,7 @@ void AudioMixBus::feed(Member& from, Member& to, const std::string& fromId) {
                "max-size-buffers", 0u, "max-size-bytes", 0u, "leaky", 2 /* downstream */, nullptr);
   feed.mixerPad = gst_element_request_pad_simple(to.mixer, "sink_%u");
   GstPad* queueSrc = gst_element_get_static_pad(feed.queue, "src");
+  keepSerializedQueriesOut(queueSrc);
   gst_pad_link(queueSrc, feed.mixerPad);
   gst_object_unref(queueSrc);
   gst_element_sync_state_with_parent(feed.queue);
@@ -121,6 +122,7 @@ void AudioMixBus::feed(Member& from, Member& to, const std::string& fromId) {
   GstPad* queueSink = gst_element_get_static_pad(feed.queue, "sink");
   gst_pad_link(feed.teePad, queueSink);
   gst_object_unref(queueSink);
+  isolateBranch(feed.queue);
   to.heard[fromId] = feed;
 }
 

@@ -21,5 +21,17 @@ void setLiveLatency(GstElement* aggregator);
 // make the whole aggregator non-live: it would then wait for every input forever, and the first
 // participant that stalls (or a port used only for output) would stop the room.
 void answerLatencyWhenIdle(GstElement* input);
+// Keeps a failure of one branch of a tee (`branch`, the queue a tee pad feeds) out of the
+// hub: what the branch's queue returns when it has stopped (EOS or an error from a consumer,
+// a port being torn down) goes no further than the branch. The tee would otherwise hand it
+// back to its source, which stops: one consumer froze the room for every port.
+void isolateBranch(GstElement* branch);
+// Answers the serialized queries (ALLOCATION, DRAIN) that reach `pad`, the source pad feeding
+// an aggregator's input, instead of passing them on: an aggregator answers them from its own
+// streaming thread only, so while it is paused (an input torn down, the room being released)
+// the thread that asked waits forever with its stream lock held, and the release that needs
+// that lock hangs (the server did not stop at SIGTERM after a group call). Upstream then
+// allocates by itself, which is what the aggregator would have let it do.
+void keepSerializedQueriesOut(GstPad* pad);
 
 }  // namespace kurento::hubs

@@ -32,6 +32,7 @@ void Switchboard::add(HubPortImpl& port) {
                                              staticPad(tee, "sink"));
     Output& output = entry.outputs[type];
     output.queue = addElement(bin_, "queue");
+    isolateBranch(output.queue);
     gst_element_sync_state_with_parent(output.queue);
     output.link = HubImpl::linkAcross(GST_ELEMENT(bin_), staticPad(output.queue, "src"), portBin,
                                       port.fromHubPad(type));

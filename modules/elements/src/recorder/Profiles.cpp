@@ -11,16 +11,18 @@ namespace kurento::recorder {
 namespace {
 
 const char* const kOpus = "audioconvert ! audioresample ! opusenc";
+// Raw video into an encoder: converted, and kept in one colorimetry (kColorimetryPin).
+const std::string kVideoIn =
+    std::string("videoconvert ! capsfilter name=") + kColorimetryPin + " ! ";
 
 MediaRule vp8Video() {
   return {true, {"video/x-vp8", "video/x-vp9"}, "", "",
-          "videoconvert ! vp8enc deadline=1 cpu-used=4 keyframe-max-dist=60 target-bitrate=@bps@"};
+          kVideoIn + "vp8enc deadline=1 cpu-used=4 keyframe-max-dist=60 target-bitrate=@bps@"};
 }
 
 MediaRule h264Video(std::vector<std::string> kept) {
   return {true, std::move(kept), "h264parse", "video/x-h264",
-          "videoconvert ! openh264enc complexity=low rate-control=bitrate bitrate=@bps@ ! "
-          "h264parse"};
+          kVideoIn + "openh264enc complexity=low rate-control=bitrate bitrate=@bps@ ! h264parse"};
 }
 
 // opusparse completes RTP-depayloaded caps with the rate the WebM muxer asks for.
@@ -73,7 +75,7 @@ Profile make(MediaProfileSpecType type) {
       break;
     case MediaProfileSpecType::JPEG_VIDEO_ONLY:
       p.contentType = "image/jpeg";
-      p.video = {true, {}, "", "", "videoconvert ! jpegenc"};
+      p.video = {true, {}, "", "", kVideoIn + "jpegenc"};
       break;
     default:
       throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,

@@ -27,6 +27,10 @@ struct Profile {
   MediaRule video;
 };
 
+// The capsfilter, in each video encoder's chain, that holds the encoder's input to the
+// colorimetry of the first picture (see pinColorimetry).
+inline constexpr const char* kColorimetryPin = "colorimetry";
+
 // The profile of `type`; throws KurentoException(40107) for KURENTO_SPLIT_RECORDER, which this
 // server does not write.
 Profile profileOf(MediaProfileSpecType type);

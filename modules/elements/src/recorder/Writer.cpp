@@ -64,6 +64,40 @@ GstPad* requestMuxerPad(GstElement* muxer, bool video) {
   return nullptr;
 }
 
+// Holds `pin` (a capsfilter before an encoder) to the colorimetry of the first caps that
+// reach it: a source whose colorimetry changes mid-stream (a hub's output when a browser joins,
+// a decoder after a new keyframe header) is converted back to it, since the muxers refuse a
+// change of the encoded stream's colorimetry ("Caps changes are not supported by Matroska")
+// and the recording would end in an error.
+GstPadProbeReturn holdFirstColorimetry(GstPad*, GstPadProbeInfo* info, gpointer pin) {
+  GstEvent* event = GST_PAD_PROBE_INFO_EVENT(info);
+  if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) {
+    return GST_PAD_PROBE_OK;
+  }
+  GstCaps* caps = nullptr;
+  gst_event_parse_caps(event, &caps);
+  const gchar* colorimetry = gst_structure_get_string(gst_caps_get_structure(caps, 0), "colorimetry");
+  if (colorimetry != nullptr) {
+    GstCaps* held = gst_caps_new_simple("video/x-raw", "colorimetry", G_TYPE_STRING, colorimetry,
+                                        nullptr);
+    g_object_set(pin, "caps", held, nullptr);
+    gst_caps_unref(held);
+  }
+  return GST_PAD_PROBE_REMOVE;
+}
+
+void pinColorimetry(GstElement* chain) {
+  GstElement* pin = gst_bin_get_by_name(GST_BIN(chain), kColorimetryPin);
+  if (pin == nullptr) {
+    return;
+  }
+  GstPad* sink = gst_element_get_static_pad(pin, "sink");
+  gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, &holdFirstColorimetry, pin,
+                    nullptr);
+  gst_object_unref(sink);
+  gst_object_unref(pin);  // the chain keeps it, and the probe goes with it
+}
+
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -158,6 +192,7 @@ void Writer::addStream(const Profile& profile, const StreamStart& start, GstElem
   gst_caps_replace(&stream.caps, start.caps);
   // appsrc pushes from a thread of its own: no queue between it and the chain.
   GstElement* chain = parseBin(chainText);
+  pinColorimetry(chain);
   gst_bin_add(bin, chain);
   rtp::linkPads(stream.appsrc, "src", chain, "sink");
   if (muxer == nullptr) {
