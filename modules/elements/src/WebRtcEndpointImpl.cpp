@@ -118,7 +118,7 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
     setInput(type, sink);
     gst_object_unref(sink);
     inputQueues_[slotOf(type)] = queue;
-    inputWatches_[slotOf(type)] = {this, type};
+    inputWatches_[slotOf(type)] = {this, type, 0};
     GstPad* src = gst_element_get_static_pad(queue, "src");
     gst_pad_add_probe(src,
                       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
@@ -443,7 +443,12 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
              line->codec->name, path.inputMedia.c_str(),
              path.transcoding ? "transcoding" : "forwarding");
   } catch (const std::exception& e) {
-    GST_ERROR("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
+    // Tried again with the next buffer: said once, not for every buffer.
+    if (watch->failures++ == 0) {
+      GST_ERROR("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
+    } else {
+      GST_DEBUG("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
+    }
     gst_caps_unref(caps);
     return GST_PAD_PROBE_DROP;
   }

@@ -79,6 +79,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   struct InputWatch {
     WebRtcEndpointImpl* self;
     MediaType type;
+    unsigned failures = 0;  // attempts to link a send path that failed
   };
 
   void configureIce();

@@ -121,21 +121,41 @@ void linkPads(GstElement* src, const std::string& srcPad, GstElement* sink,
   }
 }
 
-SendPath linkSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
-                      GstCaps* inputCaps, GstPad* input, GstPad* target) {
-  SendPath path;
-  path.inputMedia = gst_structure_get_name(gst_caps_get_structure(inputCaps, 0));
-  const bool video = codec.type == MediaType::VIDEO;
-  const std::string description = chainDescription(codec, path.inputMedia, video, path.transcoding);
+namespace {
+
+// Takes out what linkSendPath added when a step fails, so that the next attempt (the input's
+// next buffer) starts from nothing: a payloader left linked to the target made every later
+// attempt fail with "was linked" and the endpoint never sent.
+void undoSendPath(GstBin* bin, const SendPath& path, GstPad* target) {
+  GstPad* targetPeer = gst_pad_get_peer(target);
+  if (targetPeer != nullptr) {
+    if (path.payloader != nullptr && GST_OBJECT_PARENT(targetPeer) == GST_OBJECT(path.payloader)) {
+      gst_pad_unlink(targetPeer, target);
+    }
+    gst_object_unref(targetPeer);
+  }
+  for (GstElement* element : {path.payloader, path.chain}) {
+    if (element != nullptr) {
+      gst_element_set_locked_state(element, TRUE);
+      gst_element_set_state(element, GST_STATE_NULL);
+      gst_bin_remove(bin, element);
+    }
+  }
+}
+
+void buildSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
+                   const std::string& description, GstPad* input, GstPad* target,
+                   SendPath& path) {
   GError* error = nullptr;
-  path.chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
-  if (path.chain == nullptr) {
+  GstElement* chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
+  if (chain == nullptr) {
     const std::string message = error != nullptr ? error->message : "?";
     g_clear_error(&error);
     throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
                                 "cannot build '" + description + "': " + message);
   }
-  gst_bin_add(bin, path.chain);
+  gst_bin_add(bin, chain);
+  path.chain = chain;
   limitDecodeErrors(path.chain);
   path.payloader = addElement(bin, codec.payloader);
   g_object_set(path.payloader, "pt", static_cast<guint>(payloadType), "mtu",
@@ -144,24 +164,30 @@ SendPath linkSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int 
     g_object_set(path.payloader, "config-interval", -1, nullptr);
   }
   linkPads(path.chain, "src", path.payloader, "sink");
-  GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
-  try {
-    linkOrThrow(payloaderSrc, target, "the payloader to its RTP session");
-  } catch (...) {
-    gst_object_unref(payloaderSrc);
-    throw;
-  }
-  gst_object_unref(payloaderSrc);
+  kms::GRef<GstPad> payloaderSrc =
+      kms::GRef<GstPad>::adopt(gst_element_get_static_pad(path.payloader, "src"));
+  linkOrThrow(payloaderSrc.get(), target, "the payloader to its RTP session");
   gst_element_sync_state_with_parent(path.payloader);
   gst_element_sync_state_with_parent(path.chain);
-  GstPad* chainSink = gst_element_get_static_pad(path.chain, "sink");
+  kms::GRef<GstPad> chainSink =
+      kms::GRef<GstPad>::adopt(gst_element_get_static_pad(path.chain, "sink"));
+  linkOrThrow(input, chainSink.get(), "the input to '" + description + "'");
+}
+
+}  // namespace
+
+SendPath linkSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
+                      GstCaps* inputCaps, GstPad* input, GstPad* target) {
+  SendPath path;
+  path.inputMedia = gst_structure_get_name(gst_caps_get_structure(inputCaps, 0));
+  const bool video = codec.type == MediaType::VIDEO;
+  const std::string description = chainDescription(codec, path.inputMedia, video, path.transcoding);
   try {
-    linkOrThrow(input, chainSink, "the input to '" + description + "'");
+    buildSendPath(bin, codec, payloadType, mtu, description, input, target, path);
   } catch (...) {
-    gst_object_unref(chainSink);
+    undoSendPath(bin, path, target);
     throw;
   }
-  gst_object_unref(chainSink);
   if (path.transcoding && video) {
     path.encoder = findEncoder(path.chain);
   }
