@@ -166,8 +166,10 @@ describe('tutorials with headless chromium', () => {
     }
   });
 
-  it('group call: three participants see the grid; one leaves, the others go on', async () => {
-    const tutorial = await startTutorial('group-call', server.url);
+  it('group call: three participants see the grid; one leaves, the others go on; the room is recorded', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-group-call-'));
+    const file = path.join(dir, 'room.webm');
+    const tutorial = await startTutorial('group-call', server.url, ['--record', `file://${file}`]);
     try {
       const pages = [];
       for (let i = 0; i < 3; i += 1) {
@@ -192,8 +194,51 @@ describe('tutorials with headless chromium', () => {
         assert.ok(after > before + 1, `a remaining participant stopped playing: ${before} -> ${after}`);
       }
       for (const { page } of pages.slice(1)) await page.close();
+      // The last one out stops the recording (stopAndWait) before the room's pipeline goes.
+      const deadline = Date.now() + 15000;
+      while (!tutorial.output().includes('recorded the room') && Date.now() < deadline) await sleep(100);
+      assert.ok(tutorial.output().includes('recorded the room'), tutorial.output());
+      assert.ok(!tutorial.output().includes('recording failed'), tutorial.output());
+      const info = await probe(file);
+      assert.deepEqual(info.codecs, ['opus', 'vp8'], JSON.stringify(info));
+      assert.ok(info.lastPacket >= 3, `the recording spans the call: ${JSON.stringify(info)}`);
+      // Pictures through the call: the recorder's own cell (the first port, top left) stays
+      // black; at some point two participants' cells are not.
+      const pictures = await quadrants(file);
+      assert.ok(pictures.length >= 3, `pictures in the recording: ${pictures.length}`);
+      assert.ok(pictures.every((q) => q.topLeft < 30), `the recorder's cell is black: ${JSON.stringify(pictures)}`);
+      const lit = (q) => [q.topRight, q.bottomLeft, q.bottomRight].filter((v) => v > 60).length;
+      assert.ok(pictures.some((q) => lit(q) >= 2), `participants in the recording: ${JSON.stringify(pictures)}`);
     } finally {
       tutorial.app.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
+
+// Mean brightness (r+g+b) of each quadrant of the pictures of `file`, two per second.
+async function quadrants(file) {
+  const { execFile } = require('node:child_process');
+  const { promisify } = require('node:util');
+  const [w, h] = [32, 24];
+  const { stdout } = await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', file,
+    '-vf', `fps=2,scale=${w}:${h}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'],
+  { encoding: 'buffer', maxBuffer: 64 << 20 });
+  const size = w * h * 3;
+  const mean = (picture, x0, y0) => {
+    let sum = 0;
+    for (let y = y0 + 2; y < y0 + h / 2 - 2; y += 1) {
+      for (let x = x0 + 2; x < x0 + w / 2 - 2; x += 1) {
+        const at = picture + (y * w + x) * 3;
+        sum += stdout[at] + stdout[at + 1] + stdout[at + 2];
+      }
+    }
+    return Math.round(sum / ((w / 2 - 4) * (h / 2 - 4)));
+  };
+  const pictures = [];
+  for (let at = 0; at + size <= stdout.length; at += size) {
+    pictures.push({ topLeft: mean(at, 0, 0), topRight: mean(at, w / 2, 0),
+      bottomLeft: mean(at, 0, h / 2), bottomRight: mean(at, w / 2, h / 2) });
+  }
+  return pictures;
+}

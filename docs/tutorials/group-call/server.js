@@ -1,7 +1,9 @@
 // Group call: everyone who joins the room sends camera and microphone into a HubPort of one
 // Composite and receives the Composite's grid, with the audio of everyone else, through the
-// same WebRtcEndpoint. Signalling is JSON over a WebSocket at /signal.
+// same WebRtcEndpoint. Signalling is JSON over a WebSocket at /signal. With --record, the room
+// is recorded from its opening to its closing: a RecorderEndpoint on a HubPort of its own.
 //   node server.js [--port 8443] [--ws ws://localhost:8888/kurento] [--size 800x600]
+//                  [--record file:///tmp/room.webm]
 'use strict';
 
 const fs = require('node:fs');
@@ -17,6 +19,7 @@ const option = (name, fallback) => {
 const port = Number(option('port', 8443));
 const kurentoUrl = option('ws', 'ws://localhost:8888/kurento');
 const [width, height] = option('size', '800x600').split('x').map(Number);
+const recordUri = option('record', null);
 
 const page = fs.readFileSync(path.join(__dirname, 'index.html'));
 const server = http.createServer((request, response) => {
@@ -25,7 +28,7 @@ const server = http.createServer((request, response) => {
 });
 
 let clientPromise = null;
-let room = null;  // { pipeline, composite, members }
+let room = null;  // { pipeline, composite, recorder }
 const members = new Set();
 
 async function openRoom() {
@@ -35,10 +38,22 @@ async function openRoom() {
       const client = await clientPromise;
       const pipeline = await client.create('MediaPipeline');
       const composite = await pipeline.create('Composite', { width, height, framerate: 15 });
-      return { pipeline, composite };
+      const recorder = recordUri ? await recordRoom(pipeline, composite) : null;
+      return { pipeline, composite, recorder };
     })();
   }
   return room;
+}
+
+// The recorder gets the grid and everyone's audio (its port sends nothing into the room).
+async function recordRoom(pipeline, composite) {
+  const recorder = await pipeline.create('RecorderEndpoint', { uri: recordUri, mediaProfile: 'WEBM' });
+  recorder.on('Error', (error) => console.error(`recording failed: ${error.description}`));
+  const port = await composite.createHubPort();
+  await port.connect(recorder);
+  await recorder.record();
+  console.log(`recording the room to ${recordUri}`);
+  return recorder;
 }
 
 async function join(socket, session, sdpOffer) {
@@ -64,9 +79,13 @@ async function leave(session) {
   await session.hubPort.release();
   await session.webRtc.release();
   if (members.size === 0 && room) {  // the last one out closes the room
-    const closing = room;
+    const closing = await room;
     room = null;
-    await (await closing).pipeline.release();
+    if (closing.recorder) {
+      await closing.recorder.stopAndWait();  // the file complete before the pipeline goes
+      console.log(`recorded the room to ${recordUri}`);
+    }
+    await closing.pipeline.release();
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts the real kurento-media-server on a free loopback port and stops it afterwards.
 'use strict';
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -13,6 +13,14 @@ const START_TIMEOUT_MS = Number(process.env.KMS_TEST_START_TIMEOUT_MS || 15000);
 // There, its exit (with LeakSanitizer's check) is slower too, and must be clean.
 const SANITIZED = process.env.KMS_TEST_SANITIZED === '1';
 const STOP_TIMEOUT_MS = SANITIZED ? 30000 : 5000;
+
+// The threads of a server that did not exit on SIGTERM (gdb, when the machine has it), so that a
+// hang at shutdown says where it hangs.
+function threadStacks(pid) {
+  const gdb = spawnSync('gdb', ['-p', String(pid), '-batch', '-ex', 'thread apply all bt 25'],
+    { encoding: 'utf8', timeout: 120000, maxBuffer: 16 * 1024 * 1024 });
+  return gdb.error ? `(no thread stacks: ${gdb.error.message})` : gdb.stdout;
+}
 
 // Returns { url, port, process, output(), stop() } once the server prints that it listens.
 async function startServer(extraConfig = {}) {
@@ -88,7 +96,10 @@ async function startServer(extraConfig = {}) {
         resolve(child.exitCode);
         return;
       }
-      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const killer = setTimeout(() => {
+        output += `\n*** no exit ${STOP_TIMEOUT_MS} ms after SIGTERM; its threads:\n${threadStacks(child.pid)}`;
+        child.kill('SIGKILL');
+      }, STOP_TIMEOUT_MS);
       child.once('exit', (code, signal) => {
         clearTimeout(killer);
         fs.rmSync(dir, { recursive: true, force: true });
