@@ -173,6 +173,9 @@ void MediaElementImpl::releaseResources() {
 void MediaElementImpl::setInput(MediaType type, GstPad* target) {
   const std::string name = std::string("sink_") + lowerName(type);
   GstPad* ghost = gst_ghost_pad_new(name.c_str(), target);
+  // The sources this element is connected to feed other sinks too: what goes wrong in here
+  // (a format refused, a recorder stopped) must not stop them.
+  kms::keepFailuresDownstream(ghost);
   gst_element_add_pad(bin_.get(), ghost);
   inputs_[slot(type)] = ghost;
 }

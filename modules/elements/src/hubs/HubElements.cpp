@@ -6,8 +6,6 @@
 namespace kurento::hubs {
 
 namespace {
-GstDebugCategory* const kCat = kms::debugCategory("kms-hub-elements", "Hubs: shared graph pieces");
-
 constexpr guint64 kUpstreamLatencyNs = 300 * GST_MSECOND;
 
 GstPadQueryFunction ghostQuery = nullptr;  // a ghost pad's own handler
@@ -19,36 +17,6 @@ gboolean onInputQuery(GstPad* pad, GstObject* parent, GstQuery* query) {
     return TRUE;
   }
   return answered;
-}
-// The queue's own chain functions, under a branch queue's sink pad (see isolateBranch).
-struct BranchChain {
-  GstPadChainFunction chain;
-  GstPadChainListFunction chainList;
-};
-
-GQuark branchChainQuark() {
-  static const GQuark quark = g_quark_from_static_string("kms-hub-branch-chain");
-  return quark;
-}
-
-// What the tee gets back from a branch: never its failure (the branch's own problem).
-GstFlowReturn keepOut(GstPad* pad, GstFlowReturn result) {
-  if (result < GST_FLOW_OK) {
-    GST_CAT_LOG(kCat, "%s:%s: %s kept from the hub", GST_DEBUG_PAD_NAME(pad),
-                gst_flow_get_name(result));
-    return GST_FLOW_OK;
-  }
-  return result;
-}
-
-GstFlowReturn isolatedChain(GstPad* pad, GstObject* parent, GstBuffer* buffer) {
-  auto* own = static_cast<BranchChain*>(g_object_get_qdata(G_OBJECT(pad), branchChainQuark()));
-  return keepOut(pad, own->chain(pad, parent, buffer));
-}
-
-GstFlowReturn isolatedChainList(GstPad* pad, GstObject* parent, GstBufferList* list) {
-  auto* own = static_cast<BranchChain*>(g_object_get_qdata(G_OBJECT(pad), branchChainQuark()));
-  return keepOut(pad, own->chainList(pad, parent, list));
 }
 GstPadProbeReturn answerSerializedQuery(GstPad*, GstPadProbeInfo* info, gpointer) {
   GstQuery* query = GST_PAD_PROBE_INFO_QUERY(info);
@@ -110,19 +78,7 @@ void answerLatencyWhenIdle(GstElement* input) {
 
 void isolateBranch(GstElement* branch) {
   GstPad* sink = gst_element_get_static_pad(branch, "sink");
-  if (g_object_get_qdata(G_OBJECT(sink), branchChainQuark()) != nullptr) {
-    gst_object_unref(sink);
-    return;  // isolated already
-  }
-  auto* own = new BranchChain{GST_PAD_CHAINFUNC(sink), GST_PAD_CHAINLISTFUNC(sink)};
-  g_object_set_qdata_full(G_OBJECT(sink), branchChainQuark(), own,
-                          [](gpointer data) { delete static_cast<BranchChain*>(data); });
-  if (own->chain != nullptr) {
-    gst_pad_set_chain_function(sink, &isolatedChain);
-  }
-  if (own->chainList != nullptr) {
-    gst_pad_set_chain_list_function(sink, &isolatedChainList);
-  }
+  kms::keepFailuresDownstream(sink);
   gst_object_unref(sink);
 }
 

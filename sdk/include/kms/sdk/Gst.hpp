@@ -76,4 +76,10 @@ class MiniRef {
 //   #define GST_CAT_DEFAULT kCat
 GstDebugCategory* debugCategory(const char* name, const char* description);
 
+// Keeps what goes wrong downstream of `sinkPad` there: its chain functions return OK upstream
+// instead of EOS or an error. For the input of a consumer that shares a source with others (a
+// tee's branch): a tee hands one branch's failure back to its source, which then stops for
+// every branch. Calling it again on the same pad does nothing.
+void keepFailuresDownstream(GstPad* sinkPad);
+
 }  // namespace kms
