@@ -1,6 +1,6 @@
 #include "MediaPaths.hpp"
 
-#include <gst/video/video.h>
+#include "DecodeErrorLimit.hpp"
 
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
@@ -46,40 +46,6 @@ std::string chainDescription(const CodecInfo& codec, const std::string& media, b
   }
   description += video ? "videoconvert ! " : "audioconvert ! audioresample ! ";
   return description + codec.encoder;
-}
-
-// GStreamer 1.22's video decoders skip undecodable frames forever (max-errors=-1): a stream
-// that stays corrupt becomes an error of its pipeline (an Error event) instead of silence.
-// Until its first picture a decoder may be fed the middle of a GOP (errors until the keyframe
-// it asked for), so it is allowed more errors then.
-static constexpr int kMaxDecodeErrorsBeforePicture = 150;
-static constexpr int kMaxDecodeErrors = 25;
-
-static void limitDecodeErrors(GstElement* chain) {
-  GstIterator* elements = gst_bin_iterate_recurse(GST_BIN(chain));
-  GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
-    auto* element = GST_ELEMENT(g_value_get_object(&item));
-    GstPad* src = GST_IS_VIDEO_DECODER(element) ? gst_element_get_static_pad(element, "src")
-                                                : nullptr;
-    if (src != nullptr) {
-      g_object_set(element, "max-errors", kMaxDecodeErrorsBeforePicture, nullptr);
-      gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER,
-                        [](GstPad* pad, GstPadProbeInfo*, gpointer) {
-                          GstElement* decoder = gst_pad_get_parent_element(pad);
-                          if (decoder != nullptr) {
-                            g_object_set(decoder, "max-errors", kMaxDecodeErrors, nullptr);
-                            gst_object_unref(decoder);
-                          }
-                          return GST_PAD_PROBE_REMOVE;
-                        },
-                        nullptr, nullptr);
-      gst_object_unref(src);
-    }
-    g_value_reset(&item);
-  }
-  g_value_unset(&item);
-  gst_iterator_free(elements);
 }
 
 GstElement* findEncoder(GstElement* chain) {
