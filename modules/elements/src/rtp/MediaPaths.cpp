@@ -65,6 +65,44 @@ GstElement* findEncoder(GstElement* chain) {
   return encoder;
 }
 
+void discard(GstBin* bin, GstElement* element) {
+  gst_element_set_locked_state(element, TRUE);
+  gst_element_set_state(element, GST_STATE_NULL);
+  gst_bin_remove(bin, element);
+}
+
+// The payloader after `path.chain` (both in `bin`), linked to `target`, started, then fed
+// from `input`. Throws UNEXPECTED_ERROR naming the link that failed.
+void linkSendChain(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
+                   const std::string& description, GstPad* input, GstPad* target,
+                   SendPath& path) {
+  path.payloader = addElement(bin, codec.payloader);
+  g_object_set(path.payloader, "pt", static_cast<guint>(payloadType), "mtu",
+               static_cast<guint>(mtu), nullptr);
+  if (std::strcmp(codec.name, "H264") == 0) {
+    g_object_set(path.payloader, "config-interval", -1, nullptr);
+  }
+  linkPads(path.chain, "src", path.payloader, "sink");
+  GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
+  try {
+    linkOrThrow(payloaderSrc, target, "the payloader to its RTP session");
+  } catch (...) {
+    gst_object_unref(payloaderSrc);
+    throw;
+  }
+  gst_object_unref(payloaderSrc);
+  gst_element_sync_state_with_parent(path.payloader);
+  gst_element_sync_state_with_parent(path.chain);
+  GstPad* chainSink = gst_element_get_static_pad(path.chain, "sink");
+  try {
+    linkOrThrow(input, chainSink, "the input to '" + description + "'");
+  } catch (...) {
+    gst_object_unref(chainSink);
+    throw;
+  }
+  gst_object_unref(chainSink);
+}
+
 }  // namespace
 
 GstElement* addElement(GstBin* bin, const char* factory) {
@@ -103,31 +141,20 @@ SendPath linkSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int 
   }
   gst_bin_add(bin, path.chain);
   limitDecodeErrors(path.chain);
-  path.payloader = addElement(bin, codec.payloader);
-  g_object_set(path.payloader, "pt", static_cast<guint>(payloadType), "mtu",
-               static_cast<guint>(mtu), nullptr);
-  if (std::strcmp(codec.name, "H264") == 0) {
-    g_object_set(path.payloader, "config-interval", -1, nullptr);
-  }
-  linkPads(path.chain, "src", path.payloader, "sink");
-  GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
   try {
-    linkOrThrow(payloaderSrc, target, "the payloader to its RTP session");
+    linkSendChain(bin, codec, payloadType, mtu, description, input, target, path);
   } catch (...) {
-    gst_object_unref(payloaderSrc);
+    // Nothing stays behind: a payloader left linked to `target` would keep the next attempt
+    // from linking its own, and that send path would go nowhere.
+    if (path.payloader != nullptr) {
+      GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
+      gst_pad_unlink(payloaderSrc, target);
+      gst_object_unref(payloaderSrc);
+      discard(bin, path.payloader);
+    }
+    discard(bin, path.chain);
     throw;
   }
-  gst_object_unref(payloaderSrc);
-  gst_element_sync_state_with_parent(path.payloader);
-  gst_element_sync_state_with_parent(path.chain);
-  GstPad* chainSink = gst_element_get_static_pad(path.chain, "sink");
-  try {
-    linkOrThrow(input, chainSink, "the input to '" + description + "'");
-  } catch (...) {
-    gst_object_unref(chainSink);
-    throw;
-  }
-  gst_object_unref(chainSink);
   if (path.transcoding && video) {
     path.encoder = findEncoder(path.chain);
   }
