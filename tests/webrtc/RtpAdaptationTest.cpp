@@ -5,10 +5,10 @@
 // receivers decode H.264 frames.
 #include "TestServer.hpp"
 
-#include <elementsClient.hpp>
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gtest/gtest.h>
+#include <elementsClient.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -160,8 +160,8 @@ class RtpAdaptationTest : public testing::Test {
     auto source = kc::RtpEndpoint::create(connection_, pipeline_);
     int senderPort = 0;
     senderFd_ = boundUdpSocket(senderPort);
-    const int port = answeredPort(source->processOffer(
-        offer(senderPort, "96\r\na=rtpmap:96 VP8/90000\r\n", "sendonly")));
+    const int port = answeredPort(
+        source->processOffer(offer(senderPort, "96\r\na=rtpmap:96 VP8/90000\r\n", "sendonly")));
     sender_ = launch(
         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,"
         "framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! "

@@ -216,8 +216,7 @@ TEST_F(FormatAdapterTest, CorruptStreamIntoTheSharedDecoderEndsInAnError) {
   // 30 frames a second, none decodable: the decoder gives up after its error limit (150
   // before a first picture), about 5 s; not waiting for ever.
   GstBus* bus = gst_element_get_bus(pipeline_);
-  GstMessage* message =
-      gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND, GST_MESSAGE_ERROR);
+  GstMessage* message = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND, GST_MESSAGE_ERROR);
   gst_object_unref(bus);
   ASSERT_NE(message, nullptr) << "no error for a stream that stays undecodable";
   gchar* path = gst_object_get_path_string(GST_MESSAGE_SRC(message));

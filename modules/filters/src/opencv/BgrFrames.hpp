@@ -3,8 +3,9 @@
 // built inside an element's bin. The filter's input takes raw video (acceptedCaps()): the
 // source's shared format adaptation decodes, once for every filter and raw consumer of that
 // source; decodebin only decodes what the source could not (it passes raw video through). The
-// elements after the filter encode for their peers when they need to. The callback sees every frame as an 8-bit
-// BGR cv::Mat of the frame's own size, in the streaming thread, and may change it in place.
+// elements after the filter encode for their peers when they need to. The callback sees every
+// frame as an 8-bit BGR cv::Mat of the frame's own size, in the streaming thread, and may change
+// it in place.
 #pragma once
 
 #include <gst/gst.h>
