@@ -324,6 +324,38 @@ describe('filters with real media', () => {
       await release({ pipeline, receiver, sender: videoOut });
     });
 
+    it('two OpenCV filters of one VP8 source share its one decoder', async () => {
+      const value = 'kms-shared-decoder';
+      const source = `videotestsrc is-live=true pattern=white ! video/x-raw,width=${WIDTH},height=${HEIGHT},framerate=30/1 ! qroverlay data=${value} case-sensitive=true pixel-size=3 x=50 y=50`;
+      const pipeline = await create('MediaPipeline');
+      const input = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const output = await create('RtpEndpoint', { mediaPipeline: pipeline });
+      const overlay = await create('ImageOverlayFilter', { mediaPipeline: pipeline });
+      const zbar = await create('ZBarFilter', { mediaPipeline: pipeline });
+      await rpc.call('subscribe', { object: zbar, type: 'CodeFound' });
+      await invoke(input, 'connect', { sink: overlay });
+      await invoke(input, 'connect', { sink: zbar });
+      await invoke(overlay, 'connect', { sink: output });
+      const port = await freeUdpPort();
+      const receiver = frameReceiver(port, WIDTH, HEIGHT);
+      children.push(receiver.child);
+      await invoke(output, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port, direction: 'recvonly' }] }) });
+      const answer = await invoke(input, 'processOffer', {
+        offer: sdpOffer({ media: [{ ...VP8, port: 5000, direction: 'sendonly' }] }) });
+      const sender = launch(`${source} ! videoconvert ! ${VP8_ENCODE} ! udpsink host=127.0.0.1 port=${mediaPort(answer, 'video')}`);
+      children.push(sender);
+      await rpc.waitForEvent((e) => e.type === 'CodeFound' && e.object === zbar, 15000);
+      await receiver.waitFor(() => true);
+      // Each element's dot labels its elements "<GType>\n...": one VP8 decoder, at the source.
+      const decoders = async (object) =>
+        (await invoke(object, 'getGstreamerDot')).split('GstVP8Dec\\n').length - 1;
+      assert.equal(await decoders(input), 1);
+      assert.equal(await decoders(overlay), 0);
+      assert.equal(await decoders(zbar), 0);
+      assert.equal(await invoke(input, 'isMediaTranscoding', { mediaType: 'VIDEO' }), true);
+      await release({ pipeline, receiver, sender });
+    });
+
     it('ImageOverlayFilter -> GStreamerFilter videoflip: the overlay comes out mirrored', async () => {
       const pipeline = await create('MediaPipeline');
       const input = await create('RtpEndpoint', { mediaPipeline: pipeline });

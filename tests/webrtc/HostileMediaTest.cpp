@@ -2,8 +2,8 @@
 // at the ports of an RtpEndpoint (plus packets of the real sender replayed, duplicated and cut
 // from the sender's own address) and of a WebRtcEndpoint (every candidate it announced). The
 // server must not crash and the calls keep flowing: frames keep arriving at the real receiver.
-// And a stream no decoder can decode, transcoded for an H.264 sink: an Error event on its
-// pipeline, while a call in another pipeline goes on.
+// And a stream no decoder can decode, transcoded for an H.264 sink or decoded for a Composite:
+// an Error event on its pipeline, while a call in another pipeline goes on.
 #include "HostilePackets.hpp"
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -256,6 +257,8 @@ class HostileMediaTest : public testing::Test {
     std::lock_guard<std::mutex> lock(mutex_);
     return errors_;
   }
+  void expectErrorOnItsPipelineOnly(
+      const std::function<void(const std::shared_ptr<kc::RtpEndpoint>&)>& connectSink);
 
   static std::unique_ptr<kms::test::TestServer> server_;
   std::shared_ptr<Connection> connection_;
@@ -309,9 +312,11 @@ TEST_F(HostileMediaTest, RtpEndpointKeepsForwardingUnderSprayAndReplay) {
   EXPECT_EQ(errors(), "");
 }
 
-// A VP8 stream whose frames cannot be decoded, into an RtpEndpoint whose H.264 sink makes the
-// server decode it: an Error event on that pipeline; a call in another pipeline goes on.
-TEST_F(HostileMediaTest, CorruptStreamIntoADecoderRaisesErrorOnItsPipelineOnly) {
+// A VP8 stream whose frames cannot be decoded, from an RtpEndpoint to the sink that
+// `connectSink` connects it to, which makes the server decode it: an Error event on that
+// pipeline, naming the decoder; a call in another pipeline goes on.
+void HostileMediaTest::expectErrorOnItsPipelineOnly(
+    const std::function<void(const std::shared_ptr<kc::RtpEndpoint>&)>& connectSink) {
   auto healthyPipeline = kc::MediaPipeline::create(connection_);
   std::atomic<int> healthyErrors{0};
   healthyPipeline->subscribeError([&](const kc::ErrorEvent&) { ++healthyErrors; });
@@ -330,29 +335,45 @@ TEST_F(HostileMediaTest, CorruptStreamIntoADecoderRaisesErrorOnItsPipelineOnly) 
       std::to_string(corruptPort) +
       " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
       "a=sendonly\r\n"));
-  int sinkPort = 0;
-  const int sinkFd = boundUdpSocket(sinkPort);
-  auto h264 = kc::RtpEndpoint::create(connection_, pipeline_);
-  h264->processOffer(
-      "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=h264\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-      "m=video " +
-      std::to_string(sinkPort) +
-      " RTP/AVP 103\r\na=rtpmap:103 H264/90000\r\n"
-      "a=fmtp:103 packetization-mode=1;profile-level-id=42e01f\r\na=recvonly\r\n");
-  source->connect(h264);
+  connectSink(source);
   corruptSender.start(port);
   const auto until = Clock::now() + 30s;
   while (errors().empty() && Clock::now() < until) {
     std::this_thread::sleep_for(100ms);
   }
-  ::close(sinkFd);
   std::cout << "Error event on the corrupt stream's pipeline: " << errors();
-  EXPECT_NE(errors(), "") << "no Error event for an undecodable stream";
+  EXPECT_NE(errors().find("vp8dec"), std::string::npos)
+      << "no decoder's Error event for an undecodable stream: " << errors();
   const uint64_t healthy = framesDuring([&] { return healthyReceiver.frames(); }, 3s);
   EXPECT_GE(healthy, 20u) << "the other pipeline's call stalled";
   EXPECT_EQ(healthyErrors, 0);
   healthyPipeline->release();
   errors_.clear();  // expected on this pipeline
+}
+
+TEST_F(HostileMediaTest, CorruptStreamIntoADecoderRaisesErrorOnItsPipelineOnly) {
+  int sinkPort = 0;
+  const int sinkFd = boundUdpSocket(sinkPort);
+  expectErrorOnItsPipelineOnly([&](const std::shared_ptr<kc::RtpEndpoint>& source) {
+    auto h264 = kc::RtpEndpoint::create(connection_, pipeline_);
+    h264->processOffer(
+        "v=0\r\no=- 1 0 IN IP4 127.0.0.1\r\ns=h264\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        "m=video " +
+        std::to_string(sinkPort) +
+        " RTP/AVP 103\r\na=rtpmap:103 H264/90000\r\n"
+        "a=fmtp:103 packetization-mode=1;profile-level-id=42e01f\r\na=recvonly\r\n");
+    source->connect(h264);
+  });
+  ::close(sinkFd);
+}
+
+// The decoder of the source's shared format adaptation (a Composite's port takes raw video).
+TEST_F(HostileMediaTest, CorruptStreamIntoTheSharedDecoderRaisesErrorOnItsPipelineOnly) {
+  expectErrorOnItsPipelineOnly([&](const std::shared_ptr<kc::RtpEndpoint>& source) {
+    auto composite = kc::Composite::create(connection_, pipeline_);
+    auto port = kc::HubPort::create(connection_, composite);
+    source->connect(port, kc::MediaType::VIDEO);
+  });
 }
 
 std::vector<sockaddr_in> udpCandidates(const std::vector<std::string>& candidates) {

@@ -1,5 +1,7 @@
 #include "FormatAdapter.hpp"
 
+#include "DecodeErrorLimit.hpp"
+
 #include <kms/sdk/Gst.hpp>
 
 #include <algorithm>
@@ -394,6 +396,7 @@ std::unique_ptr<FormatAdapter::Branch> FormatAdapter::makeBranch(const std::stri
   branch->from = from;
   branch->chain = chain;
   gst_object_set_name(GST_OBJECT(chain), branch->name.c_str());
+  limitDecodeErrors(chain);  // a stream that stays corrupt ends in an error of the pipeline
   branch->queue = gst_element_factory_make("queue", (branch->name + "_queue").c_str());
   branch->tee = gst_element_factory_make("tee", (branch->name + "_tee").c_str());
   g_object_set(branch->tee, "allow-not-linked", TRUE, nullptr);

@@ -87,6 +87,7 @@ rtp::LocalPorts RtpEndpointImpl::reserve(MediaType type) {
   callbacks.transcoding = [this, type](bool on) {
     reportTranscoding(type, std::string("sender_") + (type == MediaType::AUDIO ? "audio" : "video"), on);
   };
+  callbacks.inputAdapted = [this, type] { return inputAdapted(type); };
   callbacks.keySoftLimit = [this, type] {
     OnKeySoftLimit event;
     event.mediaType = type;
@@ -119,12 +120,15 @@ std::string RtpEndpointImpl::createAnswer(const GstSDPMessage& offer) {
   std::vector<rtp::MediaPlan> plans;
   std::string answer = negotiation_->createAnswer(
       offer, [this](MediaType type) { return reserve(type); }, plans);
+  std::lock_guard<std::mutex> lock(plansMutex_);
   plans_ = std::move(plans);
   return answer;
 }
 
 void RtpEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
-  plans_ = negotiation_->applyAnswer(answer);
+  std::vector<rtp::MediaPlan> plans = negotiation_->applyAnswer(answer);
+  std::lock_guard<std::mutex> lock(plansMutex_);
+  plans_ = std::move(plans);
 }
 
 rtp::RembSettings RtpEndpointImpl::rembSettings() {
@@ -150,16 +154,57 @@ rtp::RembSettings RtpEndpointImpl::rembSettings() {
 
 void RtpEndpointImpl::onNegotiated() {
   const rtp::RembSettings remb = rembSettings();
+  std::vector<rtp::MediaPlan> plans;
+  {
+    std::lock_guard<std::mutex> lock(plansMutex_);
+    plans = plans_;
+  }
   {
     std::lock_guard<std::mutex> lock(sessionsMutex_);
-    for (const rtp::MediaPlan& plan : plans_) {
+    for (const rtp::MediaPlan& plan : plans) {
       auto session = sessions_.find(plan.type);
       if (session != sessions_.end()) {
         session->second->start(plan, remb);
       }
     }
   }
+  // The source now converts to the agreed codecs (without our locks: its adapter may wait
+  // for a buffer in flight to reach our input queue, whose streaming thread takes them).
+  inputFormatChanged(MediaType::AUDIO);
+  inputFormatChanged(MediaType::VIDEO);
+  {
+    std::lock_guard<std::mutex> lock(sessionsMutex_);
+    for (auto& [type, session] : sessions_) {
+      session->sourceTold();
+    }
+  }
   setConnectionState(ConnectionState::CONNECTED);
+}
+
+// The agreed codec of the line that sends `type`; video also carries the send bounds, so that
+// sinks with the same bounds share an encoder at the source (as WebRtcEndpoint's do).
+GstCaps* RtpEndpointImpl::acceptedInput(MediaType type) {
+  std::lock_guard<std::mutex> lock(plansMutex_);
+  for (const rtp::MediaPlan& plan : plans_) {
+    if (plan.type != type || !plan.send || plan.codec == nullptr) {
+      continue;
+    }
+    GstCaps* caps = gst_caps_new_empty_simple(plan.codec->encodedCaps);
+    if (type == MediaType::VIDEO) {
+      gst_caps_set_simple(caps, "min-send-kbps", G_TYPE_INT, minVideoSendKbps(), "max-send-kbps",
+                          G_TYPE_INT, maxVideoSendKbps(), nullptr);
+    }
+    return caps;
+  }
+  return nullptr;
+}
+
+void RtpEndpointImpl::inputEncoderChanged(MediaType type, GstElement* encoder) {
+  std::lock_guard<std::mutex> lock(sessionsMutex_);
+  auto session = sessions_.find(type);
+  if (type == MediaType::VIDEO && session != sessions_.end()) {
+    session->second->setSharedEncoder(encoder);
+  }
 }
 
 std::map<std::string, std::shared_ptr<Stats>> RtpEndpointImpl::getStats(

@@ -1,5 +1,6 @@
 // RtpEndpoint: plain RTP or SDES-SRTP over UDP with rtpbin, without ICE; symmetric RTP
-// (comedia) when the peer's offer says a=direction:active.
+// (comedia) when the peer's offer says a=direction:active. Its input takes the agreed codec:
+// the source's shared FormatAdapter converts for it.
 #pragma once
 
 #include "RtpEndpointBase.hpp"
@@ -29,6 +30,8 @@ class RtpEndpointImpl : public RtpEndpointBase {
   std::string createAnswer(const GstSDPMessage& offer) override;
   void applyAnswer(const GstSDPMessage& answer) override;
   void onNegotiated() override;
+  GstCaps* acceptedInput(MediaType type) override;
+  void inputEncoderChanged(MediaType type, GstElement* encoder) override;
 
  private:
   rtp::LocalPorts reserve(MediaType type);
@@ -44,6 +47,7 @@ class RtpEndpointImpl : public RtpEndpointBase {
   std::unique_ptr<rtp::RtpNegotiation> negotiation_;
   std::mutex sessionsMutex_;
   std::map<MediaType, std::unique_ptr<rtp::RtpMediaSession>> sessions_;
+  mutable std::mutex plansMutex_;  // a leaf lock: acceptedInput is called under others
   std::vector<rtp::MediaPlan> plans_;
 };
 

@@ -311,7 +311,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& original) {
     GST_INFO("%s: the offer is answered although %s", id().c_str(), filled.c_str());
   }
   chooseLines(*offer, true);
-  awaitingSource_ = {true, true};  // until onNegotiated has told the source
+  awaitSource(true);  // until onNegotiated has told the source
   configureIce();
   requestSinkPads();
   try {
@@ -383,7 +383,7 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
 void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
   chooseLines(answer, false);
-  awaitingSource_ = {true, true};  // until onNegotiated has told the source
+  awaitSource(true);  // until onNegotiated has told the source
   webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, answer, kAnswerError);
   watchDtls();
   // The pads requested for the offer send what the answer chose.
@@ -411,8 +411,19 @@ WebRtcEndpointImpl::Line* WebRtcEndpointImpl::lineOf(MediaType type) {
 GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   auto* watch = static_cast<InputWatch*>(data);
   WebRtcEndpointImpl* self = watch->self;
-  const bool adapted = self->inputAdapted(watch->type);  // before our lock (lock order)
+  // `adapted` is read before our lock (lock order), so it may be older than what the lock
+  // shows; read under the lock, `awaiting` could then be cleared after a stale `adapted` (a
+  // loaded machine did it): the endpoint built a transcoder of its own for media its source
+  // was about to convert. In this order instead: onNegotiated tells the source (adapted
+  // becomes true) before it clears awaitingSource_, so once `awaiting` reads false, `adapted`
+  // is current; and a negotiation that starts meanwhile changes negotiation_.
+  const unsigned negotiation = self->negotiation_;
+  const bool awaiting = self->awaitingSource_[slotOf(watch->type)];
+  const bool adapted = self->inputAdapted(watch->type);
   std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+  if (negotiation != self->negotiation_) {
+    return GST_PAD_PROBE_DROP;  // what we read belongs to the previous negotiation
+  }
   Line* line = self->lineOf(watch->type);
   GstCaps* caps = gst_pad_get_current_caps(pad);
   if (line == nullptr || line->sinkPad == nullptr || caps == nullptr) {
@@ -424,16 +435,17 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   // Another format while the source adapts it for us (or is about to be told our format,
   // in onNegotiated) is what was queued before: dropped. Only a source that cannot adapt
   // leaves the conversion to us.
-  if (mediaOf(caps) != line->codec->encodedCaps &&
-      (adapted || self->awaitingSource_[slotOf(watch->type)])) {
+  if (mediaOf(caps) != line->codec->encodedCaps && (adapted || awaiting)) {
     gst_caps_unref(caps);
     return GST_PAD_PROBE_DROP;
   }
+  GstPad* target = nullptr;
   try {
-    GstPad* target = self->payloaderTarget(*line);
+    target = self->payloaderTarget(*line);
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
                                            self->getMtu(), caps, pad, target);
     gst_object_unref(target);
+    target = nullptr;
     self->reportTranscoding(watch->type, std::string("sender_") + lowerName(watch->type),
                             path.transcoding);
     if (path.encoder != nullptr) {
@@ -448,6 +460,9 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
       GST_ERROR("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
     } else {
       GST_DEBUG("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
+    }
+    if (target != nullptr) {
+      self->dropPayloaderTarget(*line, target);  // the next buffer tries again from scratch
     }
     gst_caps_unref(caps);
     return GST_PAD_PROBE_DROP;
@@ -475,6 +490,24 @@ GstPad* WebRtcEndpointImpl::payloaderTarget(const Line& line) {
   gst_object_unref(setterSrc);
   gst_element_sync_state_with_parent(setter);
   return gst_element_get_static_pad(setter, "sink");
+}
+
+// Undoes payloaderTarget (takes `target`): a capssetter left linked to the transceiver would
+// keep the next attempt's from linking, and that send path would go nowhere.
+void WebRtcEndpointImpl::dropPayloaderTarget(const Line& line, GstPad* target) {
+  if (target != line.sinkPad) {
+    GstElement* setter = gst_pad_get_parent_element(target);
+    if (setter != nullptr) {
+      GstPad* setterSrc = gst_element_get_static_pad(setter, "src");
+      gst_pad_unlink(setterSrc, line.sinkPad);
+      gst_object_unref(setterSrc);
+      gst_element_set_locked_state(setter, TRUE);
+      gst_element_set_state(setter, GST_STATE_NULL);
+      gst_bin_remove(bin(), setter);
+      gst_object_unref(setter);
+    }
+  }
+  gst_object_unref(target);
 }
 
 void WebRtcEndpointImpl::onPadAdded(GstElement*, GstPad* pad, gpointer data) {

@@ -93,6 +93,16 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void emitCandidate(guint mline, const std::string& candidate);
   Line* lineOf(MediaType type);
   GstPad* payloaderTarget(const Line& line);
+  void dropPayloaderTarget(const Line& line, GstPad* target);
+  // Whether the input probes wait for onNegotiated to tell the source (see onInputData).
+  void awaitSource(bool awaiting) {
+    for (std::atomic<bool>& slot : awaitingSource_) {
+      slot = awaiting;
+    }
+    if (awaiting) {
+      ++negotiation_;  // after the flags: a probe that sees the new count sees them set
+    }
+  }
 
   static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
@@ -139,7 +149,9 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::array<GstElement*, 2> inputQueues_{};
   std::array<InputWatch, 2> inputWatches_{};
   std::array<bool, 2> outputLinked_{};
-  std::array<bool, 2> awaitingSource_{};  // negotiated, the source not told yet
+  // Negotiated, the source not told yet; read by the input probes without our lock.
+  std::array<std::atomic<bool>, 2> awaitingSource_{};
+  std::atomic<unsigned> negotiation_{0};
   std::array<GstElement*, 2> depayloaders_{};
   GstElement* videoEncoder_ = nullptr;  // in the send path when transcoding video
   kms::GRef<GstElement> sharedEncoder_;  // the source's encoder that feeds us, if any

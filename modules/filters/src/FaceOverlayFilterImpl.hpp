@@ -29,6 +29,12 @@ class FaceOverlayFilterImpl : public FaceOverlayFilterBase {
 
   void releaseResources() override;
 
+ protected:
+  // Raw video: the source decodes (once, shared; BgrFrames.hpp).
+  GstCaps* acceptedInput(MediaType type) override {
+    return type == MediaType::VIDEO ? filters::BgrFrames::acceptedCaps() : nullptr;
+  }
+
  private:
   struct Overlay {
     filters::AlphaOverlay picture;

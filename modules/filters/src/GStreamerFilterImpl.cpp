@@ -22,9 +22,17 @@ GStreamerFilterImpl::GStreamerFilterImpl(const std::shared_ptr<MediaPipelineImpl
   filter_ = parsed.get();
   gst_bin_add(bin(), filter_);  // takes a reference of its own
   const MediaType filtered = type == FilterType::AUDIO ? MediaType::AUDIO : MediaType::VIDEO;
+  filtered_ = filtered;
   const MediaType passed = filtered == MediaType::AUDIO ? MediaType::VIDEO : MediaType::AUDIO;
   setInput(filtered, filters::buildFilterGraph(bin(), filter_, type, outputSinkPad(filtered)));
   setInput(passed, outputSinkPad(passed));
+}
+
+GstCaps* GStreamerFilterImpl::acceptedInput(MediaType type) {
+  if (type != filtered_) {
+    return nullptr;  // passes untouched
+  }
+  return gst_caps_new_empty_simple(type == MediaType::AUDIO ? "audio/x-raw" : "video/x-raw");
 }
 
 GstElement* GStreamerFilterImpl::findElementWith(const std::string& propertyName) const {

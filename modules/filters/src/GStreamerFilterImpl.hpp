@@ -24,11 +24,16 @@ class GStreamerFilterImpl : public GStreamerFilterBase {
                           const std::string& propertyValue) override;
   std::string getCommand() override { return command_; }
 
+ protected:
+  // Raw media of the filtered type: the source decodes (once, shared by its raw consumers).
+  GstCaps* acceptedInput(MediaType type) override;
+
  private:
   GstElement* findElementWith(const std::string& propertyName) const;
 
   const std::string command_;
   GstElement* filter_ = nullptr;  // the parsed bin; owned by bin()
+  MediaType filtered_ = MediaType::VIDEO;
 };
 
 }  // namespace kurento

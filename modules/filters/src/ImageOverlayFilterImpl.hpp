@@ -26,6 +26,12 @@ class ImageOverlayFilterImpl : public ImageOverlayFilterBase {
   // 40107 when no image has this id.
   void removeImage(const std::string& id) override;
 
+ protected:
+  // Raw video: the source decodes (once, shared; BgrFrames.hpp).
+  GstCaps* acceptedInput(MediaType type) override {
+    return type == MediaType::VIDEO ? filters::BgrFrames::acceptedCaps() : nullptr;
+  }
+
  private:
   struct Placed {
     filters::AlphaOverlay picture;

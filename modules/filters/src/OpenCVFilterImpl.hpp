@@ -22,6 +22,11 @@ class OpenCVFilterImpl : public OpenCVFilterBase {
   uint64_t processedFrames() const { return frames_.processedFrames(); }
 
  protected:
+  // Raw video: the source decodes (once, shared; BgrFrames.hpp).
+  GstCaps* acceptedInput(MediaType type) override {
+    return type == MediaType::VIDEO ? filters::BgrFrames::acceptedCaps() : nullptr;
+  }
+
   // Called from a GStreamer streaming thread for every video frame (8-bit BGR, the frame's
   // own size); the changes made to `frame` go downstream. Keep it fast: the video waits.
   virtual void process(cv::Mat& frame) = 0;

@@ -19,6 +19,12 @@ class ZBarFilterImpl : public ZBarFilterBase {
   // At most this many scans a second: codes are held up to the camera for a while.
   static constexpr int kMaxScansPerSecond = 15;
 
+ protected:
+  // Raw video: the source decodes (once, shared; BgrFrames.hpp).
+  GstCaps* acceptedInput(MediaType type) override {
+    return type == MediaType::VIDEO ? filters::BgrFrames::acceptedCaps() : nullptr;
+  }
+
  private:
   void process(cv::Mat& frame);
 

@@ -1,6 +1,7 @@
 // FormatAdapter in a real GStreamer pipeline (no server, no network): a live VP8 stream feeds
 // an element's output tee; sinks asking for VP8, H.264 and raw video each get what they asked
 // for, through one decoder and one encoder per target format, torn down as the sinks leave.
+// A stream that stays undecodable ends in an error of the pipeline, from the shared decoder.
 #include "FormatAdapter.hpp"
 
 #include <gtest/gtest.h>
@@ -181,6 +182,50 @@ TEST_F(FormatAdapterTest, SinkAskingForAnUnknownFormatGetsTheStreamAsIs) {
   EXPECT_TRUE(receives(odd, "video/x-vp8"));
   EXPECT_FALSE(odd.adapted);
   EXPECT_EQ(adapter_->encoders(), 0u);
+}
+
+// Every VP8 frame of the source claims a first partition longer than the frame (the 19-bit
+// size of its frame tag set to the maximum): no decoder can decode it.
+GstPadProbeReturn corruptFrame(GstPad*, GstPadProbeInfo* info, gpointer) {
+  GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  GstMapInfo map;
+  if (gst_buffer_map(buffer, &map, GST_MAP_READWRITE)) {
+    if (map.size >= 3) {
+      map.data[0] |= 0xe0;
+      map.data[1] = 0xff;
+      map.data[2] = 0xff;
+    }
+    gst_buffer_unmap(buffer, &map);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+TEST_F(FormatAdapterTest, CorruptStreamIntoTheSharedDecoderEndsInAnError) {
+  GstElement* source = gst_bin_get_by_name(GST_BIN(pipeline_), "source");
+  GstPad* encoded = gst_element_get_static_pad(source, "src");
+  gst_pad_add_probe(encoded, GST_PAD_PROBE_TYPE_BUFFER, &corruptFrame, nullptr, nullptr);
+  gst_object_unref(encoded);
+  gst_object_unref(source);
+  Consumer& vp8 = connect("video/x-vp8");
+  Consumer& raw = connect("video/x-raw");
+  Consumer& h264 = connect("video/x-h264");
+  ASSERT_EQ(gst_element_set_state(pipeline_, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+  EXPECT_TRUE(receives(vp8, "video/x-vp8"));  // forwarded (still corrupt) meanwhile
+  EXPECT_EQ(adapter_->decoders(), 1u);
+  // 30 frames a second, none decodable: the decoder gives up after its error limit (150
+  // before a first picture), about 5 s; not waiting for ever.
+  GstBus* bus = gst_element_get_bus(pipeline_);
+  GstMessage* message = gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND, GST_MESSAGE_ERROR);
+  gst_object_unref(bus);
+  ASSERT_NE(message, nullptr) << "no error for a stream that stays undecodable";
+  gchar* path = gst_object_get_path_string(GST_MESSAGE_SRC(message));
+  const std::string from = path;
+  g_free(path);
+  gst_message_unref(message);
+  EXPECT_NE(from.find("adapter_video_decoder"), std::string::npos) << from;
+  EXPECT_EQ(raw.buffers, 0);  // nothing decoded, nothing encoded
+  EXPECT_EQ(h264.buffers, 0);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "MediaPaths.hpp"
 
-#include <gst/video/video.h>
+#include "DecodeErrorLimit.hpp"
 
 #include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
@@ -48,40 +48,6 @@ std::string chainDescription(const CodecInfo& codec, const std::string& media, b
   return description + codec.encoder;
 }
 
-// GStreamer 1.22's video decoders skip undecodable frames forever (max-errors=-1): a stream
-// that stays corrupt becomes an error of its pipeline (an Error event) instead of silence.
-// Until its first picture a decoder may be fed the middle of a GOP (errors until the keyframe
-// it asked for), so it is allowed more errors then.
-static constexpr int kMaxDecodeErrorsBeforePicture = 150;
-static constexpr int kMaxDecodeErrors = 25;
-
-static void limitDecodeErrors(GstElement* chain) {
-  GstIterator* elements = gst_bin_iterate_recurse(GST_BIN(chain));
-  GValue item = G_VALUE_INIT;
-  while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
-    auto* element = GST_ELEMENT(g_value_get_object(&item));
-    GstPad* src = GST_IS_VIDEO_DECODER(element) ? gst_element_get_static_pad(element, "src")
-                                                : nullptr;
-    if (src != nullptr) {
-      g_object_set(element, "max-errors", kMaxDecodeErrorsBeforePicture, nullptr);
-      gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER,
-                        [](GstPad* pad, GstPadProbeInfo*, gpointer) {
-                          GstElement* decoder = gst_pad_get_parent_element(pad);
-                          if (decoder != nullptr) {
-                            g_object_set(decoder, "max-errors", kMaxDecodeErrors, nullptr);
-                            gst_object_unref(decoder);
-                          }
-                          return GST_PAD_PROBE_REMOVE;
-                        },
-                        nullptr, nullptr);
-      gst_object_unref(src);
-    }
-    g_value_reset(&item);
-  }
-  g_value_unset(&item);
-  gst_iterator_free(elements);
-}
-
 GstElement* findEncoder(GstElement* chain) {
   GstElement* encoder = nullptr;
   GstIterator* elements = gst_bin_iterate_elements(GST_BIN(chain));
@@ -97,6 +63,44 @@ GstElement* findEncoder(GstElement* chain) {
   g_value_unset(&item);
   gst_iterator_free(elements);
   return encoder;
+}
+
+void discard(GstBin* bin, GstElement* element) {
+  gst_element_set_locked_state(element, TRUE);
+  gst_element_set_state(element, GST_STATE_NULL);
+  gst_bin_remove(bin, element);
+}
+
+// The payloader after `path.chain` (both in `bin`), linked to `target`, started, then fed
+// from `input`. Throws UNEXPECTED_ERROR naming the link that failed.
+void linkSendChain(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
+                   const std::string& description, GstPad* input, GstPad* target,
+                   SendPath& path) {
+  path.payloader = addElement(bin, codec.payloader);
+  g_object_set(path.payloader, "pt", static_cast<guint>(payloadType), "mtu",
+               static_cast<guint>(mtu), nullptr);
+  if (std::strcmp(codec.name, "H264") == 0) {
+    g_object_set(path.payloader, "config-interval", -1, nullptr);
+  }
+  linkPads(path.chain, "src", path.payloader, "sink");
+  GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
+  try {
+    linkOrThrow(payloaderSrc, target, "the payloader to its RTP session");
+  } catch (...) {
+    gst_object_unref(payloaderSrc);
+    throw;
+  }
+  gst_object_unref(payloaderSrc);
+  gst_element_sync_state_with_parent(path.payloader);
+  gst_element_sync_state_with_parent(path.chain);
+  GstPad* chainSink = gst_element_get_static_pad(path.chain, "sink");
+  try {
+    linkOrThrow(input, chainSink, "the input to '" + description + "'");
+  } catch (...) {
+    gst_object_unref(chainSink);
+    throw;
+  }
+  gst_object_unref(chainSink);
 }
 
 }  // namespace
@@ -121,71 +125,34 @@ void linkPads(GstElement* src, const std::string& srcPad, GstElement* sink,
   }
 }
 
-namespace {
-
-// Takes out what linkSendPath added when a step fails, so that the next attempt (the input's
-// next buffer) starts from nothing: a payloader left linked to the target made every later
-// attempt fail with "was linked" and the endpoint never sent.
-void undoSendPath(GstBin* bin, const SendPath& path, GstPad* target) {
-  GstPad* targetPeer = gst_pad_get_peer(target);
-  if (targetPeer != nullptr) {
-    if (path.payloader != nullptr && GST_OBJECT_PARENT(targetPeer) == GST_OBJECT(path.payloader)) {
-      gst_pad_unlink(targetPeer, target);
-    }
-    gst_object_unref(targetPeer);
-  }
-  for (GstElement* element : {path.payloader, path.chain}) {
-    if (element != nullptr) {
-      gst_element_set_locked_state(element, TRUE);
-      gst_element_set_state(element, GST_STATE_NULL);
-      gst_bin_remove(bin, element);
-    }
-  }
-}
-
-void buildSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
-                   const std::string& description, GstPad* input, GstPad* target,
-                   SendPath& path) {
-  GError* error = nullptr;
-  GstElement* chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
-  if (chain == nullptr) {
-    const std::string message = error != nullptr ? error->message : "?";
-    g_clear_error(&error);
-    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
-                                "cannot build '" + description + "': " + message);
-  }
-  gst_bin_add(bin, chain);
-  path.chain = chain;
-  limitDecodeErrors(path.chain);
-  path.payloader = addElement(bin, codec.payloader);
-  g_object_set(path.payloader, "pt", static_cast<guint>(payloadType), "mtu",
-               static_cast<guint>(mtu), nullptr);
-  if (std::strcmp(codec.name, "H264") == 0) {
-    g_object_set(path.payloader, "config-interval", -1, nullptr);
-  }
-  linkPads(path.chain, "src", path.payloader, "sink");
-  kms::GRef<GstPad> payloaderSrc =
-      kms::GRef<GstPad>::adopt(gst_element_get_static_pad(path.payloader, "src"));
-  linkOrThrow(payloaderSrc.get(), target, "the payloader to its RTP session");
-  gst_element_sync_state_with_parent(path.payloader);
-  gst_element_sync_state_with_parent(path.chain);
-  kms::GRef<GstPad> chainSink =
-      kms::GRef<GstPad>::adopt(gst_element_get_static_pad(path.chain, "sink"));
-  linkOrThrow(input, chainSink.get(), "the input to '" + description + "'");
-}
-
-}  // namespace
-
 SendPath linkSendPath(GstBin* bin, const CodecInfo& codec, int payloadType, int mtu,
                       GstCaps* inputCaps, GstPad* input, GstPad* target) {
   SendPath path;
   path.inputMedia = gst_structure_get_name(gst_caps_get_structure(inputCaps, 0));
   const bool video = codec.type == MediaType::VIDEO;
   const std::string description = chainDescription(codec, path.inputMedia, video, path.transcoding);
+  GError* error = nullptr;
+  path.chain = gst_parse_bin_from_description(description.c_str(), TRUE, &error);
+  if (path.chain == nullptr) {
+    const std::string message = error != nullptr ? error->message : "?";
+    g_clear_error(&error);
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                "cannot build '" + description + "': " + message);
+  }
+  gst_bin_add(bin, path.chain);
+  limitDecodeErrors(path.chain);
   try {
-    buildSendPath(bin, codec, payloadType, mtu, description, input, target, path);
+    linkSendChain(bin, codec, payloadType, mtu, description, input, target, path);
   } catch (...) {
-    undoSendPath(bin, path, target);
+    // Nothing stays behind: a payloader left linked to `target` would keep the next attempt
+    // from linking its own, and that send path would go nowhere.
+    if (path.payloader != nullptr) {
+      GstPad* payloaderSrc = gst_element_get_static_pad(path.payloader, "src");
+      gst_pad_unlink(payloaderSrc, target);
+      gst_object_unref(payloaderSrc);
+      discard(bin, path.payloader);
+    }
+    discard(bin, path.chain);
     throw;
   }
   if (path.transcoding && video) {

@@ -2,6 +2,9 @@
 
 #include "MediaPaths.hpp"
 
+#include "EncoderBitrate.hpp"
+#include "FormatAdapter.hpp"
+
 #include <kms/sdk/Error.hpp>
 
 #include <gst/net/gstnetaddressmeta.h>
@@ -52,6 +55,7 @@ RtpMediaSession::~RtpMediaSession() {
   if (input_ != nullptr && inputProbe_ != 0) {
     gst_pad_remove_probe(input_, inputProbe_);
   }
+  setSharedEncoder(nullptr);
   if (rtpSession_ != nullptr) {
     g_signal_handlers_disconnect_by_data(rtpSession_, this);
     g_object_unref(rtpSession_);
@@ -184,12 +188,23 @@ void RtpMediaSession::buildSend() {
 
 GstPadProbeReturn RtpMediaSession::onInputData(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   auto* self = static_cast<RtpMediaSession*>(data);
+  // Read in this order: the source is told (adapted becomes true) before awaitingSource_
+  // becomes false, so that a reader never sees both false in between. `adapted` before our
+  // lock: it takes the element's (lock order).
+  const bool awaiting = self->awaitingSource_;
+  const bool adapted = self->callbacks_.inputAdapted && self->callbacks_.inputAdapted();
   std::lock_guard<std::mutex> lock(self->mutex_);
   if (!self->started_ || !self->plan_.send || self->sendLinked_) {
     return self->sendLinked_ ? GST_PAD_PROBE_PASS : GST_PAD_PROBE_DROP;
   }
   GstCaps* caps = gst_pad_get_current_caps(pad);
   if (caps == nullptr) {
+    return GST_PAD_PROBE_DROP;
+  }
+  // Another format while the source adapts it for us (or is about to be asked to) is what
+  // was queued before: dropped. Only a source that cannot adapt leaves the conversion to us.
+  if (mediaOf(caps) != self->plan_.codec->encodedCaps && (adapted || awaiting)) {
+    gst_caps_unref(caps);
     return GST_PAD_PROBE_DROP;
   }
   try {
@@ -434,8 +449,11 @@ std::vector<std::shared_ptr<Stats>> RtpMediaSession::stats(int64_t timestampMill
     outbound->firCount = uintField(out, "recv-fir-count");
     outbound->nackCount = uintField(out, "recv-nack-count");
     outbound->remb = peerRembBps_;
-    outbound->targetBitrate = static_cast<double>(encoderBps_ > 0 ? encoderBps_.load()
-                                                                  : uintField(out, "bitrate"));
+    const int64_t encoderBps = sharedEncoder_ != nullptr
+                                   ? EncoderBitrate::of(sharedEncoder_).appliedBps()
+                                   : encoderBps_.load();
+    outbound->targetBitrate =
+        static_cast<double>(encoderBps > 0 ? encoderBps : uintField(out, "bitrate"));
     if (in != nullptr) {
       gboolean haveReport = FALSE;
       gst_structure_get_boolean(in, "have-rb", &haveReport);
@@ -473,20 +491,45 @@ void RtpMediaSession::onFeedback(GObject*, guint type, guint fbtype, guint, guin
   }
 }
 
-void RtpMediaSession::setEncoderBitrate(int64_t bps) {
-  if (encoder_ == nullptr) {
-    return;
-  }
+int64_t RtpMediaSession::boundedBitrate(int64_t bps) const {
   int64_t target = std::max(bps, limits_.sendMinBps);
   if (limits_.sendMaxBps > 0) {
     target = std::min(target, limits_.sendMaxBps);
   }
+  return target;
+}
+
+void RtpMediaSession::setEncoderBitrate(int64_t bps) {
+  if (sharedEncoder_ != nullptr) {
+    EncoderBitrate::of(sharedEncoder_).wish(this, boundedBitrate(bps));
+    return;
+  }
+  if (encoder_ == nullptr) {
+    return;
+  }
+  const int64_t target = boundedBitrate(bps);
   if (target == encoderBps_) {
     return;
   }
   rtp::setEncoderBitrate(encoder_, target);
   encoderBps_ = target;
   GST_INFO("session %u: encoder bitrate %lld bps", sessionId_, static_cast<long long>(target));
+}
+
+void RtpMediaSession::setSharedEncoder(GstElement* encoder) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (encoder == sharedEncoder_) {
+    return;
+  }
+  if (sharedEncoder_ != nullptr) {
+    EncoderBitrate::of(sharedEncoder_).wish(this, 0);  // no longer one of its viewers
+    gst_object_unref(sharedEncoder_);
+  }
+  sharedEncoder_ = encoder != nullptr ? GST_ELEMENT(gst_object_ref(encoder)) : nullptr;
+  if (sharedEncoder_ != nullptr) {
+    setEncoderBitrate(peerRembBps_ > 0 ? peerRembBps_.load() : limits_.sendStartBps);
+    GST_INFO("session %u: sends the source's shared encoder's video", sessionId_);
+  }
 }
 
 // REMB rides on the RTCP rtpbin sends; its interval drops to 500 ms so that the estimate

@@ -1,7 +1,8 @@
 // The GStreamer graph of one negotiated media line of an RtpEndpoint: UDP in and out (from
 // the same ports), optional SRTP, an rtpbin session, the depayloader that feeds the element's
-// output and the payloader (with an encoder only when the input is not already in the agreed
-// codec) that takes the element's input.
+// output and the payloader that takes the element's input. The element's source delivers the
+// agreed codec (its shared FormatAdapter converts); only when it cannot does the send path
+// have an encoder of its own.
 #pragma once
 
 #include "RembEstimator.hpp"
@@ -24,6 +25,9 @@ class RtpMediaSession {
     std::function<void()> mediaArrived;     // first RTP or RTCP packet from the peer
     std::function<void(bool)> transcoding;  // the send path encodes (true) or forwards
     std::function<void()> keySoftLimit;     // SRTP: the key is near the end of its life
+    // Whether the element's source delivers (or will) the agreed codec; called without the
+    // session's lock.
+    std::function<bool()> inputAdapted;
   };
 
   // `bin` holds the endpoint's graph, `rtpbin` its rtpbin; `output` is the sink pad that
@@ -39,7 +43,14 @@ class RtpMediaSession {
   guint sessionId() const { return sessionId_; }
 
   // Builds the graph for `plan` (once); REMB is sent with `remb` when the plan agreed on it.
+  // Until sourceTold(), input in another format than the agreed one is dropped: it is what
+  // was queued before the source was asked for the agreed codec.
   void start(const MediaPlan& plan, const RembSettings& remb);
+  // The element's source was told the agreed codec (MediaElementImpl::inputFormatChanged).
+  void sourceTold() { awaitingSource_ = false; }
+  // The source's shared encoder that now feeds this line (null: none); our peer's REMB
+  // becomes our wish for its bitrate (EncoderBitrate.hpp).
+  void setSharedEncoder(GstElement* encoder);
   // The last REMB estimate sent (0 when REMB is off).
   int64_t rembBps() const;
   // The last REMB the peer sent us (0 when none), and what our encoder targets (0: no encoder).
@@ -74,6 +85,7 @@ class RtpMediaSession {
   static void onFeedback(GObject* session, guint type, guint fbtype, guint sender, guint media,
                          GstBuffer* fci, gpointer self);
   void setEncoderBitrate(int64_t bps);
+  int64_t boundedBitrate(int64_t bps) const;
 
   GstBin* bin_;
   GstElement* rtpbin_;
@@ -104,6 +116,8 @@ class RtpMediaSession {
   std::atomic<int64_t> rembBps_{0};
   RembSettings limits_;
   GstElement* encoder_ = nullptr;  // in the send chain when transcoding video (owned by bin_)
+  GstElement* sharedEncoder_ = nullptr;  // the source's, when it encodes for us (a reference)
+  std::atomic<bool> awaitingSource_{true};
   std::atomic<int64_t> peerRembBps_{0};
   std::atomic<int64_t> encoderBps_{0};
   std::atomic<bool> rtpPeerLearned_{false};

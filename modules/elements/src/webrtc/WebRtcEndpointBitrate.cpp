@@ -75,8 +75,7 @@ GstCaps* WebRtcEndpointImpl::acceptedInput(MediaType type) {
 void WebRtcEndpointImpl::onNegotiated() {
   inputFormatChanged(MediaType::AUDIO);
   inputFormatChanged(MediaType::VIDEO);
-  std::lock_guard<std::recursive_mutex> lock(mutex_);
-  awaitingSource_ = {false, false};
+  awaitSource(false);
 }
 
 void WebRtcEndpointImpl::inputEncoderChanged(MediaType type, GstElement* encoder) {

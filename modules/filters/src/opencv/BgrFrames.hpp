@@ -1,8 +1,11 @@
 // The video path shared by the filters that work on decoded frames with OpenCV:
 //   decodebin ! videoconvert ! BGR ! (callback) ! videoconvert ! I420 ! <output>
-// built inside an element's bin. Whatever codec arrives is decoded once; the elements after the
-// filter encode for their peers when they need to. The callback sees every frame as an 8-bit
-// BGR cv::Mat of the frame's own size, in the streaming thread, and may change it in place.
+// built inside an element's bin. The filter's input takes raw video (acceptedCaps()): the
+// source's shared format adaptation decodes, once for every filter and raw consumer of that
+// source; decodebin only decodes what the source could not (it passes raw video through). The
+// elements after the filter encode for their peers when they need to. The callback sees every
+// frame as an 8-bit BGR cv::Mat of the frame's own size, in the streaming thread, and may change
+// it in place.
 #pragma once
 
 #include <gst/gst.h>
@@ -27,6 +30,8 @@ class BgrFrames {
   BgrFrames(const BgrFrames&) = delete;
   BgrFrames& operator=(const BgrFrames&) = delete;
 
+  // What the filter's video input takes (for MediaElementImpl::acceptedInput): raw video.
+  static GstCaps* acceptedCaps() { return gst_caps_new_empty_simple("video/x-raw"); }
   // The sink pad where encoded or raw video enters (give it to setInput).
   GstPad* input() const { return input_; }
   // Frames given to the callback so far.
