@@ -172,8 +172,7 @@ void MediaElementImpl::releaseResources() {
 
 void MediaElementImpl::setInput(MediaType type, GstPad* target) {
   const std::string name = std::string("sink_") + lowerName(type);
-  GstPad* ghost = target != nullptr ? gst_ghost_pad_new(name.c_str(), target)
-                                    : gst_ghost_pad_new_no_target(name.c_str(), GST_PAD_SINK);
+  GstPad* ghost = gst_ghost_pad_new(name.c_str(), target);
   gst_element_add_pad(bin_.get(), ghost);
   inputs_[slot(type)] = ghost;
 }

@@ -86,9 +86,7 @@ class MediaElementImpl : public MediaElementBase {
 
  protected:
   // Subclasses, in their constructor: expose the sink pad `target` (inside bin()) as the
-  // element's input of `type`; and feed what they produce into outputSinkPad(type). A null
-  // `target` exposes an input that takes nothing yet (NOT_LINKED, which a tee ignores) until
-  // the subclass sets the ghost pad's target (inputPad(type)).
+  // element's input of `type`; and feed what they produce into outputSinkPad(type).
   void setInput(MediaType type, GstPad* target);
   GstPad* outputSinkPad(MediaType type) const;
   // Format adaptation (see FormatAdapter.hpp): the format this element's input of `type`

@@ -107,7 +107,24 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   g_signal_connect(webrtc_, "notify::connection-state",
                    G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
-    addInput(type);  // its queue comes with a line to send (webrtc/WebRtcEndpointInputs.cpp)
+    // The queue's thread is what webrtcbin blocks until DTLS is up (its transport holds RTP
+    // back until the keys are known): leaky, so a viewer whose handshake is slow or never
+    // ends drops its own oldest frames instead of blocking the source's tee, and with it
+    // every other viewer of the source.
+    GstElement* queue = gst_element_factory_make("queue", nullptr);
+    gst_util_set_object_arg(G_OBJECT(queue), "leaky", "downstream");
+    gst_bin_add(bin(), queue);
+    GstPad* sink = gst_element_get_static_pad(queue, "sink");
+    setInput(type, sink);
+    gst_object_unref(sink);
+    inputQueues_[slotOf(type)] = queue;
+    inputWatches_[slotOf(type)] = {this, type};
+    GstPad* src = gst_element_get_static_pad(queue, "src");
+    gst_pad_add_probe(src,
+                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                   GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                      &WebRtcEndpointImpl::onInputData, &inputWatches_[slotOf(type)], nullptr);
+    gst_object_unref(src);
   }
 }
 
@@ -264,7 +281,6 @@ void WebRtcEndpointImpl::requestSinkPads() {
       GstCaps* caps = webrtc::codecCaps(*line.codec, line.payloadType, line.fmtp);
       line.sinkPad = requestSinkPad(caps);
       gst_caps_unref(caps);
-      startInput(line.type);
     }
   }
 }
@@ -337,7 +353,6 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
     line.send = !recvonly_;
     if (line.send) {
       line.sinkPad = requestSinkPad(caps);  // its transceiver offers every codec of `caps`
-      startInput(type);
     } else {
       GstWebRTCRTPTransceiver* transceiver = nullptr;
       g_signal_emit_by_name(webrtc_, "add-transceiver", direction, caps, &transceiver);

@@ -81,9 +81,6 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
     MediaType type;
   };
 
-  // Input queues, started per type once we send on it (webrtc/WebRtcEndpointInputs.cpp)
-  void addInput(MediaType type);
-  void startInput(MediaType type);
   void configureIce();
   void restrictInterfaces();
   void chooseLines(const GstSDPMessage& remote, bool remoteIsOffer);
@@ -138,7 +135,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::string certificatePem_;
   std::string fingerprint_;
   GstElement* webrtc_ = nullptr;  // owned by bin()
-  std::array<GstElement*, 2> inputQueues_{};  // owned by bin(), once started
+  std::array<GstElement*, 2> inputQueues_{};
   std::array<InputWatch, 2> inputWatches_{};
   std::array<bool, 2> outputLinked_{};
   std::array<bool, 2> awaitingSource_{};  // negotiated, the source not told yet
