@@ -102,10 +102,10 @@ int run(int argc, char** argv) {
 }
 
 // GLib 2.74's slice allocator (GstBuffer, GstMemory, events, lists...) keeps magazines of freed
-// chunks per thread, and webrtcbin runs six threads per WebRTC peer: ~0.3 MB of RSS per viewer
-// of a fan-out went to those caches (bench/webrtc/fanout_bench.cpp, docs/performance.md). The
-// system allocator serves them instead, as GLib 2.76 does anyway. GLib reads G_SLICE once, when
-// a library's constructor first allocates (before main): the server starts itself again with it
+// chunks per thread, and a WebRtcEndpoint runs eight threads: ~0.3 MB of RSS per viewer of a
+// fan-out went to those caches (fanout-bench, docs/elements/webrtc-endpoint.md). The system
+// allocator serves them instead, as GLib 2.76 does anyway. GLib reads G_SLICE once, when a
+// library's constructor first allocates (before main): the server starts itself again with it
 // set. A G_SLICE the user set is kept; if the new start fails, the server goes on as it is.
 void sliceAllocationsFromMalloc(char** argv) {
   if (std::getenv("G_SLICE") != nullptr) {
