@@ -4,14 +4,15 @@
 // gnutls_rnd. GnuTLS 3.7 gives each thread that calls gnutls_rnd a generator of its own
 // (176 bytes, plus a 16-byte list node) and frees them only in gnutls_global_deinit, never when
 // the thread ends. webrtcbin runs each ICE agent on a thread of its own, so every WebRTC
-// session leaked ~200 bytes, allocated on a short-lived thread's malloc arena, where each
-// block kept a page that the rest of the session had freed from being given back: the server's
-// RSS crept by kilobytes per session (heaptrack: bench/webrtc/webrtc_churn.cpp, 200 vs 600
-// sessions; the only allocations of the longer run left per session were these).
+// session leaked ~200 bytes for good (heaptrack, bench/webrtc/webrtc_churn.cpp with 200 and 600
+// sessions: the only allocations of the longer run left over per extra session were these).
+// Small next to the server's RSS, but unbounded.
 //
 // The executable exports this definition (host/CMakeLists.txt), so the dynamic linker binds
 // libnice's gnutls_rnd@GNUTLS_3_4 to it, ahead of libgnutls: random bytes come from the
 // kernel's generator (getrandom(2), what GnuTLS seeds its own from), with no state to keep.
+// GnuTLS's own calls and those of the other libraries in the process (librtmp, libcurl-gnutls)
+// bind to it too (LD_DEBUG=bindings), which is as good a source for every level they ask for.
 #include <sys/random.h>
 
 #include <cerrno>
