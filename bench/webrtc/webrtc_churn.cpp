@@ -248,6 +248,7 @@ int run(const Options& options) {
     }
   });
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::this_thread::sleep_for(2s);  // as before the baseline
   const Resources end = settle(pid, base, options.tolerance, 20s);
   const std::string output = server.output();
   const std::string errors = errorLines(output, logStart);
