@@ -6,10 +6,42 @@
 
 #include <malloc.h>
 
+#include <mutex>
+
 namespace kurento {
 
 namespace {
 GstDebugCategory* const kCat = kms::debugCategory("kms-core-pipeline", "MediaPipeline");
+
+// A released call keeps freeing after its pipeline is gone: its streaming, RTCP and ICE
+// threads wind down, and the endpoints' last references go. Those frees came after the
+// destructor's trim and stayed resident (~1 MiB after 300 sessions, given back by a trim at the
+// end: /proc/PID/smaps, bench/webrtc/webrtc_churn.cpp). A second trim a little later takes
+// them too; releases while one is pending make it trim once more after that.
+constexpr guint kLateTrimMs = 1000;
+std::mutex lateTrimMutex;
+guint lateTrimTimer = 0;
+bool lateTrimAgain = false;
+
+gboolean onLateTrim(gpointer) {
+  malloc_trim(0);
+  std::lock_guard<std::mutex> lock(lateTrimMutex);
+  if (lateTrimAgain) {
+    lateTrimAgain = false;
+    return G_SOURCE_CONTINUE;
+  }
+  lateTrimTimer = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void trimAgainLater() {
+  std::lock_guard<std::mutex> lock(lateTrimMutex);
+  if (lateTrimTimer != 0) {
+    lateTrimAgain = true;
+    return;
+  }
+  lateTrimTimer = g_timeout_add_full(G_PRIORITY_LOW, kLateTrimMs, &onLateTrim, nullptr, nullptr);
+}
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -34,6 +66,7 @@ MediaPipelineImpl::~MediaPipelineImpl() {
   // arenas, which keep them: without giving them back, a server's RSS grew ~40 KiB per
   // released WebRTC session while its live heap did not (bench/webrtc/webrtc_churn.cpp).
   malloc_trim(0);
+  trimAgainLater();
 }
 
 void MediaPipelineImpl::postConstructor() {
