@@ -17,8 +17,12 @@ export KMS_SANITIZER_TESTS='^(node\.(protocol|config|rtp|remb)|webrtc_gst\.|modu
 export KMS_TEST_START_TIMEOUT_MS=60000
 # ... and a server that exits with a sanitizer report (status != 0) fails the test.
 export KMS_TEST_SANITIZED=1
-# Not yet clean under the sanitizers (issue 14, left open): the hub tests (MixingHubsTest) leak
-# GObjects at exit; two webrtcbin-peer tests (a late viewer, viewers joining a running encoder)
-# miss their deadlines at ASan speed; node.rtp fails there (not analysed); CodeScanner and
-# FaceDetector need the face picture that install-deps.sh fetches. They run in the normal build.
-export KMS_SANITIZER_EXCLUDE='MixingHubsTest|ViewerJoiningLate|ViewersJoinTheRunningEncoder|SharedEncoderFollowsTheSlowestViewersRemb|CodeScanner|FaceDetector|^node\.rtp$'
+# Not yet clean under the sanitizers (issue 14, left open); they run in the normal build:
+# - three hub tests: under ASan the Composite's grid test hangs now and then (2 of 4 runs beside
+#   another test, never alone), and a port of a Composite or a Mixer sometimes hears nothing:
+#   an audiomixer's latency query fails while a feed is being linked ("Latency query failed"),
+#   and the mix then stays silent (not fixed). Their GObjects leaked at exit are fixed (the
+#   hubs' request pads), and the other hub tests run here.
+# - three webrtcbin-peer tests (a late viewer, viewers joining a running encoder, the shared
+#   encoder's REMB) miss their deadlines at ASan speed; node.rtp fails there (not analysed).
+export KMS_SANITIZER_EXCLUDE='MixingHubsTest\.(CompositeGrid|CompositePorts|MixerPorts)|ViewerJoiningLate|ViewersJoinTheRunningEncoder|SharedEncoderFollowsTheSlowestViewersRemb|^node\.rtp$'
