@@ -23,6 +23,9 @@ export KMS_TEST_SANITIZED=1
 #   an audiomixer's latency query fails while a feed is being linked ("Latency query failed"),
 #   and the mix then stays silent (not fixed). Their GObjects leaked at exit are fixed (the
 #   hubs' request pads), and the other hub tests run here.
-# - three webrtcbin-peer tests (a late viewer, viewers joining a running encoder, the shared
-#   encoder's REMB) miss their deadlines at ASan speed; node.rtp fails there (not analysed).
-export KMS_SANITIZER_EXCLUDE='MixingHubsTest\.(CompositeGrid|CompositePorts|MixerPorts)|ViewerJoiningLate|ViewersJoinTheRunningEncoder|SharedEncoderFollowsTheSlowestViewersRemb|^node\.rtp$'
+# - ViewersJoinTheRunningEncoder: under ASan the viewer that joins the running H.264 encoder
+#   decoded no frame at all in 20 s (more than a missed deadline; not analysed).
+# node.rtp, ViewerJoiningLate and SharedEncoderFollowsTheSlowestViewersRemb, left out before
+# for missing their deadlines, pass here (3 runs of 3, 2 at a time) unless the machine is
+# overloaded by other work.
+export KMS_SANITIZER_EXCLUDE='MixingHubsTest\.(CompositeGrid|CompositePorts|MixerPorts)|ViewersJoinTheRunningEncoder'
