@@ -17,8 +17,16 @@ export KMS_SANITIZER_TESTS='^(node\.(protocol|config|rtp|remb)|webrtc_gst\.|modu
 export KMS_TEST_START_TIMEOUT_MS=60000
 # ... and a server that exits with a sanitizer report (status != 0) fails the test.
 export KMS_TEST_SANITIZED=1
-# Not yet clean under the sanitizers (issue 14, left open): the hub tests (MixingHubsTest) leak
-# GObjects at exit; two webrtcbin-peer tests (a late viewer, viewers joining a running encoder)
-# miss their deadlines at ASan speed; node.rtp fails there (not analysed); CodeScanner and
-# FaceDetector need the face picture that install-deps.sh fetches. They run in the normal build.
-export KMS_SANITIZER_EXCLUDE='MixingHubsTest|ViewerJoiningLate|ViewersJoinTheRunningEncoder|SharedEncoderFollowsTheSlowestViewersRemb|CodeScanner|FaceDetector|^node\.rtp$'
+# Not yet clean under the sanitizers (issue 14, left open); they run in the normal build:
+# - three hub tests: under ASan the Composite's grid test hangs now and then (2 of 4 runs beside
+#   another test, never alone), and a port of a Composite or a Mixer sometimes hears nothing:
+#   an audiomixer's latency query fails while a feed is being linked ("Latency query failed"),
+#   and the mix then stays silent (not fixed). Their GObjects leaked at exit are fixed (the
+#   hubs' request pads), and the other hub tests run here.
+# - ViewersJoinTheRunningEncoder: under ASan the viewer that joins the running H.264 encoder
+#   decoded no frame at all in 20 s in 1 run of 3 (beside node.rtp): more than a missed
+#   deadline, as if the joining viewer's keyframe never came (not analysed).
+# node.rtp, ViewerJoiningLate and SharedEncoderFollowsTheSlowestViewersRemb, left out before
+# for missing their deadlines, pass here (3 runs of 3, 2 at a time) unless the machine is
+# overloaded by other work.
+export KMS_SANITIZER_EXCLUDE='MixingHubsTest\.(CompositeGrid|CompositePorts|MixerPorts)|ViewersJoinTheRunningEncoder'

@@ -92,8 +92,9 @@ void AlphaBlendingImpl::attachPort(HubPortImpl& hubPort) {
   port.input = hubs::addBin(bin(), "queue ! videoconvert ! capsfilter caps=video/x-raw,format=AYUV");
   hubs::answerLatencyWhenIdle(port.input);
   hubs::keepSerializedQueriesOut(staticPad(port.input, "src"));
-  port.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
-  gst_pad_link(staticPad(port.input, "src"), port.compositorPad);
+  port.compositorPad =
+      kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(compositor_, "sink_%u"));
+  gst_pad_link(staticPad(port.input, "src"), port.compositorPad.get());
   gst_element_sync_state_with_parent(port.input);
   apply(hubPort.id(), port);  // hidden until placed
   port.in = linkAcross(portBin, hubPort.toHubPad(MediaType::VIDEO), GST_ELEMENT(bin()),
@@ -102,8 +103,8 @@ void AlphaBlendingImpl::attachPort(HubPortImpl& hubPort) {
   gst_element_sync_state_with_parent(port.outQueue);
   port.out = linkAcross(GST_ELEMENT(bin()), staticPad(port.outQueue, "src"), portBin,
                         hubPort.fromHubPad(MediaType::VIDEO));
-  port.teePad = gst_element_request_pad_simple(tee_, "src_%u");
-  gst_pad_link(port.teePad, staticPad(port.outQueue, "sink"));
+  port.teePad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(tee_, "src_%u"));
+  gst_pad_link(port.teePad.get(), staticPad(port.outQueue, "sink"));
   hubs::isolateBranch(port.outQueue);
 }
 
@@ -115,16 +116,14 @@ void AlphaBlendingImpl::detachPort(HubPortImpl& hubPort) {
   }
   Port& port = found->second;
   if (master_ == found->first) {
-    gst_pad_remove_probe(port.compositorPad, masterProbe_);
+    gst_pad_remove_probe(port.compositorPad.get(), masterProbe_);
     master_.clear();
   }
   unlinkAcross(port.in);
   // The compositor's pad first: it holds the input's push until the frame's time.
-  gst_element_release_request_pad(compositor_, port.compositorPad);
-  gst_object_unref(port.compositorPad);
+  gst_element_release_request_pad(compositor_, port.compositorPad.get());
   hubs::stopAndRemove(bin(), port.input);
-  gst_element_release_request_pad(tee_, port.teePad);
-  gst_object_unref(port.teePad);
+  gst_element_release_request_pad(tee_, port.teePad.get());
   unlinkAcross(port.out);
   hubs::stopAndRemove(bin(), port.outQueue);
   ports_.erase(found);
@@ -147,15 +146,15 @@ void AlphaBlendingImpl::setMaster(const std::shared_ptr<HubPortImpl>& source,
   Port& master = portOf(source, "source");
   if (!master_.empty() && master_ != source->id()) {
     Port& previous = ports_[master_];
-    gst_pad_remove_probe(previous.compositorPad, masterProbe_);
+    gst_pad_remove_probe(previous.compositorPad.get(), masterProbe_);
     previous.placement.placed = false;
     apply(master_, previous);
   }
   master_ = source->id();
   master.placement = Placement{0, 0, 1, 1, zOrder, true};
-  masterProbe_ = gst_pad_add_probe(master.compositorPad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+  masterProbe_ = gst_pad_add_probe(master.compositorPad.get(), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                                    &AlphaBlendingImpl::onMasterCaps, this, nullptr);
-  GstCaps* caps = gst_pad_get_current_caps(master.compositorPad);
+  GstCaps* caps = gst_pad_get_current_caps(master.compositorPad.get());
   GstVideoInfo info;
   if (caps != nullptr && gst_video_info_from_caps(&info, caps)) {
     resize(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info));
@@ -189,12 +188,12 @@ void AlphaBlendingImpl::setPortProperties(const double& relativeX, const double&
 void AlphaBlendingImpl::apply(const std::string& id, Port& port) {
   const Placement& at = port.placement;
   if (id == master_) {
-    g_object_set(port.compositorPad, "xpos", 0, "ypos", 0, "width", masterWidth_, "height",
+    g_object_set(port.compositorPad.get(), "xpos", 0, "ypos", 0, "width", masterWidth_, "height",
                  masterHeight_, "zorder", static_cast<guint>(at.zOrder + 1), "alpha", 1.0,
                  nullptr);
     return;
   }
-  g_object_set(port.compositorPad, "xpos", static_cast<gint>(at.x * masterWidth_), "ypos",
+  g_object_set(port.compositorPad.get(), "xpos", static_cast<gint>(at.x * masterWidth_), "ypos",
                static_cast<gint>(at.y * masterHeight_), "width",
                std::max(1, static_cast<gint>(at.width * masterWidth_)), "height",
                std::max(1, static_cast<gint>(at.height * masterHeight_)), "zorder",

@@ -36,8 +36,9 @@ class AlphaBlendingImpl : public AlphaBlendingBase {
     BinLink in;
     BinLink out;
     GstElement* input = nullptr;  // queue ! videoconvert ! AYUV, into the compositor
-    GstPad* compositorPad = nullptr;
-    GstPad* teePad = nullptr;
+    // Request pads, held until the port leaves or the hub goes.
+    kms::GRef<GstPad> compositorPad;
+    kms::GRef<GstPad> teePad;
     GstElement* outQueue = nullptr;
     Placement placement;
   };

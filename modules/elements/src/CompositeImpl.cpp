@@ -86,10 +86,11 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
   p.videoInput = hubs::addBin(bin(), "queue ! videoconvert");
   hubs::answerLatencyWhenIdle(p.videoInput);
   hubs::keepSerializedQueriesOut(staticPad(p.videoInput, "src"));
-  p.compositorPad = gst_element_request_pad_simple(compositor_, "sink_%u");
-  gst_util_set_object_arg(G_OBJECT(p.compositorPad), "sizing-policy", "keep-aspect-ratio");
-  g_object_set(p.compositorPad, "zorder", 1u, nullptr);
-  gst_pad_link(staticPad(p.videoInput, "src"), p.compositorPad);
+  p.compositorPad =
+      kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(compositor_, "sink_%u"));
+  gst_util_set_object_arg(G_OBJECT(p.compositorPad.get()), "sizing-policy", "keep-aspect-ratio");
+  g_object_set(p.compositorPad.get(), "zorder", 1u, nullptr);
+  gst_pad_link(staticPad(p.videoInput, "src"), p.compositorPad.get());
   gst_element_sync_state_with_parent(p.videoInput);
   p.videoIn = linkAcross(portBin, port.toHubPad(MediaType::VIDEO), hubBin,
                          staticPad(p.videoInput, "sink"));
@@ -98,8 +99,8 @@ void CompositeImpl::attachPort(HubPortImpl& port) {
   gst_element_sync_state_with_parent(p.videoQueue);
   p.videoOut = linkAcross(hubBin, staticPad(p.videoQueue, "src"), portBin,
                           port.fromHubPad(MediaType::VIDEO));
-  p.teePad = gst_element_request_pad_simple(videoTee_, "src_%u");
-  gst_pad_link(p.teePad, staticPad(p.videoQueue, "sink"));
+  p.teePad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(videoTee_, "src_%u"));
+  gst_pad_link(p.teePad.get(), staticPad(p.videoQueue, "sink"));
   hubs::isolateBranch(p.videoQueue);
 
   const hubs::AudioMixBus::Pads audio = audio_.add(p.id);
@@ -125,12 +126,10 @@ void CompositeImpl::detachPort(HubPortImpl& port) {
 
   unlinkAcross(p.videoIn);
   // The compositor's pad first: it holds the input's push until the frame's time.
-  gst_element_release_request_pad(compositor_, p.compositorPad);
-  gst_object_unref(p.compositorPad);
+  gst_element_release_request_pad(compositor_, p.compositorPad.get());
   hubs::stopAndRemove(bin(), p.videoInput);
 
-  gst_element_release_request_pad(videoTee_, p.teePad);
-  gst_object_unref(p.teePad);
+  gst_element_release_request_pad(videoTee_, p.teePad.get());
   unlinkAcross(p.videoOut);
   hubs::stopAndRemove(bin(), p.videoQueue);
 
@@ -144,7 +143,7 @@ void CompositeImpl::relayout() {
   const std::vector<hubs::Cell> cells =
       hubs::gridLayout(static_cast<int>(ports_.size()), width_, height_);
   for (size_t i = 0; i < ports_.size(); ++i) {
-    g_object_set(ports_[i]->compositorPad, "xpos", cells[i].x, "ypos", cells[i].y, "width",
+    g_object_set(ports_[i]->compositorPad.get(), "xpos", cells[i].x, "ypos", cells[i].y, "width",
                  cells[i].width, "height", cells[i].height, nullptr);
   }
 }

@@ -32,8 +32,10 @@ class CompositeImpl : public CompositeBase {
     BinLink audioIn;
     BinLink audioOut;
     GstElement* videoInput = nullptr;  // queue ! videoconvert, into the compositor
-    GstPad* compositorPad = nullptr;   // a reference
-    GstPad* teePad = nullptr;          // of the grid's tee (a reference)
+    // Request pads, held until the port leaves or the hub goes (a hub dropped with ports
+    // still attached gave its references back to no one: GstTeePads left at exit).
+    kms::GRef<GstPad> compositorPad;
+    kms::GRef<GstPad> teePad;          // of the grid's tee
     GstElement* videoQueue = nullptr;  // from the grid's tee to the port
   };
 

@@ -33,7 +33,7 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   // feeding it: the mix ends in a tee that tolerates it until the caller links its pad.
   member.outTee = addElement(bin_, "tee");
   g_object_set(member.outTee, "allow-not-linked", TRUE, nullptr);
-  member.outPad = gst_element_request_pad_simple(member.outTee, "src_%u");
+  member.outPad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(member.outTee, "src_%u"));
   gst_element_link(member.input, member.tee);
   gst_element_link(member.silence, member.mixer);
   gst_element_link_many(member.mixer, member.output, member.outTee, nullptr);
@@ -51,7 +51,7 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   GST_INFO("member %s joins the audio mix (%zu members)", id.c_str(), members_.size());
   Pads pads;
   pads.input = gst_element_get_static_pad(added.input, "sink");
-  pads.output = added.outPad;
+  pads.output = added.outPad.get();
   gst_object_unref(pads.input);  // the element keeps it as long as the member
   return pads;
 }
@@ -68,8 +68,7 @@ void AudioMixBus::remove(const std::string& id) {
       unfeed(other, member, otherId);
     }
   }
-  gst_element_release_request_pad(member.outTee, member.outPad);
-  gst_object_unref(member.outPad);
+  gst_element_release_request_pad(member.outTee, member.outPad.get());
   // The mixer first: stopping it releases the pushes it holds (its silence, the feeds).
   for (GstElement* element :
        {member.mixer, member.silence, member.input, member.tee, member.output, member.outTee}) {
@@ -112,18 +111,18 @@ void AudioMixBus::feed(Member& from, Member& to, const std::string& fromId) {
   feed.queue = addElement(bin_, "queue");
   g_object_set(feed.queue, "max-size-time", static_cast<guint64>(500 * GST_MSECOND),
                "max-size-buffers", 0u, "max-size-bytes", 0u, "leaky", 2 /* downstream */, nullptr);
-  feed.mixerPad = gst_element_request_pad_simple(to.mixer, "sink_%u");
+  feed.mixerPad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(to.mixer, "sink_%u"));
   GstPad* queueSrc = gst_element_get_static_pad(feed.queue, "src");
   keepSerializedQueriesOut(queueSrc);
-  gst_pad_link(queueSrc, feed.mixerPad);
+  gst_pad_link(queueSrc, feed.mixerPad.get());
   gst_object_unref(queueSrc);
   gst_element_sync_state_with_parent(feed.queue);
-  feed.teePad = gst_element_request_pad_simple(from.tee, "src_%u");
+  feed.teePad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(from.tee, "src_%u"));
   GstPad* queueSink = gst_element_get_static_pad(feed.queue, "sink");
-  gst_pad_link(feed.teePad, queueSink);
+  gst_pad_link(feed.teePad.get(), queueSink);
   gst_object_unref(queueSink);
   isolateBranch(feed.queue);
-  to.heard[fromId] = feed;
+  to.heard[fromId] = std::move(feed);
 }
 
 void AudioMixBus::unfeed(Member& from, Member& to, const std::string& fromId) {
@@ -132,12 +131,10 @@ void AudioMixBus::unfeed(Member& from, Member& to, const std::string& fromId) {
     return;
   }
   Feed& feed = found->second;
-  gst_element_release_request_pad(from.tee, feed.teePad);
-  gst_object_unref(feed.teePad);
+  gst_element_release_request_pad(from.tee, feed.teePad.get());
   // The mixer's pad goes first: a live mixer holds the queue's push until the buffer's time,
   // and stopping the queue meanwhile would wait for that push (a deadlock at release).
-  gst_element_release_request_pad(to.mixer, feed.mixerPad);
-  gst_object_unref(feed.mixerPad);
+  gst_element_release_request_pad(to.mixer, feed.mixerPad.get());
   stopAndRemove(bin_, feed.queue);
   to.heard.erase(found);
 }

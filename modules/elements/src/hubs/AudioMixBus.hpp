@@ -4,6 +4,8 @@
 // input, so that a member alone in the room still gets a steady (silent) stream.
 #pragma once
 
+#include <kms/sdk/Gst.hpp>
+
 #include <gst/gst.h>
 
 #include <map>
@@ -33,10 +35,13 @@ class AudioMixBus {
   bool hears(const std::string& listener, const std::string& speaker) const;
 
  private:
+  // The request pads are held until the feed or the member goes, or the bus itself: a hub
+  // dropped with members still in it gave its references back to no one (GstTeePads left at
+  // exit).
   struct Feed {  // member A's audio into member B's mixer
-    GstPad* teePad = nullptr;
+    kms::GRef<GstPad> teePad;
     GstElement* queue = nullptr;
-    GstPad* mixerPad = nullptr;
+    kms::GRef<GstPad> mixerPad;
   };
   struct Member {
     GstElement* input = nullptr;  // queue ! audioconvert ! audioresample ! capsfilter (a bin)
@@ -45,7 +50,7 @@ class AudioMixBus {
     GstElement* mixer = nullptr;
     GstElement* output = nullptr;   // capsfilter after the mixer
     GstElement* outTee = nullptr;   // lets the mix run before (and after) it is linked
-    GstPad* outPad = nullptr;       // its request pad given out (a reference)
+    kms::GRef<GstPad> outPad;       // its request pad given out
     std::map<std::string, Feed> heard;  // by the id of the member heard
   };
 

@@ -80,16 +80,16 @@ void Switchboard::route(const std::string& sinkId, const std::string& sourceId) 
     }
     output.sourceId = sourceId;
     output.tee = source->second.tees[type];
-    output.teePad = gst_element_request_pad_simple(output.tee, "src_%u");
+    output.teePad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(output.tee, "src_%u"));
     GstPad* queueSink = staticPad(output.queue, "sink");
     if (type == MediaType::VIDEO) {
       output.open = false;
       output.gate = gst_pad_add_probe(queueSink, GST_PAD_PROBE_TYPE_BUFFER,
                                       &Switchboard::dropUntilKeyframe, &output, nullptr);
     }
-    gst_pad_link(output.teePad, queueSink);
+    gst_pad_link(output.teePad.get(), queueSink);
     // Upstream through the source port to whatever feeds it (an encoder, or the remote peer).
-    gst_pad_send_event(output.teePad, newKeyframeRequest());
+    gst_pad_send_event(output.teePad.get(), newKeyframeRequest());
     GST_INFO("%s fed from %s (%s)", sinkId.c_str(), sourceId.c_str(),
              type == MediaType::AUDIO ? "audio" : "video");
   }
@@ -114,18 +114,17 @@ std::string Switchboard::sourceOf(const std::string& sinkId) const {
 }
 
 void Switchboard::unroute(Output& output, MediaType) {
-  if (output.teePad == nullptr) {
+  if (!output.teePad) {
     return;
   }
   GstPad* queueSink = staticPad(output.queue, "sink");
-  gst_pad_unlink(output.teePad, queueSink);
+  gst_pad_unlink(output.teePad.get(), queueSink);
   if (output.gate != 0) {
     gst_pad_remove_probe(queueSink, output.gate);
     output.gate = 0;
   }
-  gst_element_release_request_pad(output.tee, output.teePad);
-  gst_object_unref(output.teePad);
-  output.teePad = nullptr;
+  gst_element_release_request_pad(output.tee, output.teePad.get());
+  output.teePad = {};
   output.tee = nullptr;
   output.sourceId.clear();
 }

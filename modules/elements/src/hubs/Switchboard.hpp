@@ -45,7 +45,9 @@ class Switchboard {
   struct Output {  // one media type of a port's output
     std::string sourceId;
     GstElement* tee = nullptr;   // the source's
-    GstPad* teePad = nullptr;    // of the source's tee (a reference)
+    // Of the source's tee: held until unrouted, or until the board goes (a hub dropped with
+    // ports still routed gave its references back to no one).
+    kms::GRef<GstPad> teePad;
     GstElement* queue = nullptr;
     gulong gate = 0;             // probe dropping until a keyframe
     bool open = false;           // the keyframe has come (streaming thread only)
