@@ -140,6 +140,12 @@ describe('tutorials with headless chromium', () => {
       await presenter.goto(tutorial.url);
       await presenter.click('#presenter');
       await waitForVideo(presenter, 'video');
+      // The presenter's video is its own camera: the room has a presenter once the server
+      // answered (on a busy machine a viewer clicking earlier got 'no presenter yet').
+      const answered = Date.now() + 20000;
+      while (!(await presenter.evaluate(() => Boolean(pc && pc.remoteDescription))) && Date.now() < answered) {
+        await sleep(100);
+      }
       const viewers = [];
       for (let i = 0; i < 3; i += 1) {
         const viewer = await chrome.browser.newPage();
