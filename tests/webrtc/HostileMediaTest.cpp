@@ -5,6 +5,7 @@
 // And a stream no decoder can decode, transcoded for an H.264 sink or decoded for a Composite:
 // an Error event on its pipeline, while a call in another pipeline goes on.
 #include "HostilePackets.hpp"
+#include "RtpFrames.hpp"
 #include "TestServer.hpp"
 #include "WebRtcPeer.hpp"
 
@@ -40,69 +41,15 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kSpray = 8s;
 constexpr int kPacketsPerSecond = 3000;
 
-int boundUdpSocket(int& port) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address = kms::test::loopbackAddress(0);
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("cannot bind a UDP socket");
-  }
-  port = ntohs(address.sin_port);
-  return fd;
-}
-
-GstElement* launch(const std::string& description) {
-  GError* error = nullptr;
-  GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
-  if (pipeline == nullptr) {
-    const std::string reason = error != nullptr ? error->message : "?";
-    g_clear_error(&error);
-    throw std::runtime_error("cannot build " + description + ": " + reason);
-  }
-  return pipeline;
-}
+using kms::test::boundUdpSocket;
 
 // Decodes the VP8 the RtpEndpoint sends back and counts the frames.
-class RtpReceiver {
+class RtpReceiver : public kms::test::RtpFrameReceiver {
  public:
-  RtpReceiver() {
-    fd_ = boundUdpSocket(port_);
-    pipeline_ = launch(
-        "udpsrc name=src caps=application/x-rtp,media=video,encoding-name=VP8,payload=96,"
-        "clock-rate=90000 ! rtpjitterbuffer latency=50 ! rtpvp8depay ! vp8dec ! "
-        "fakesink name=frames");
-    GstElement* source = gst_bin_get_by_name(GST_BIN(pipeline_), "src");
-    GSocket* socket = g_socket_new_from_fd(fd_, nullptr);
-    g_object_set(source, "socket", socket, "close-socket", FALSE, nullptr);
-    g_object_unref(socket);
-    gst_object_unref(source);
-    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline_), "frames");
-    GstPad* pad = gst_element_get_static_pad(sink, "sink");
-    gst_pad_add_probe(
-        pad, GST_PAD_PROBE_TYPE_BUFFER,
-        [](GstPad*, GstPadProbeInfo*, gpointer frames) {
-          ++*static_cast<std::atomic<uint64_t>*>(frames);
-          return GST_PAD_PROBE_OK;
-        },
-        &frames_, nullptr);
-    gst_object_unref(pad);
-    gst_object_unref(sink);
-    gst_element_set_state(pipeline_, GST_STATE_PLAYING);
-  }
-  ~RtpReceiver() {
-    gst_element_set_state(pipeline_, GST_STATE_NULL);
-    gst_object_unref(pipeline_);
-    ::close(fd_);
-  }
-  int port() const { return port_; }
-  uint64_t frames() const { return frames_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  GstElement* pipeline_ = nullptr;
-  std::atomic<uint64_t> frames_{0};
+  RtpReceiver()
+      : RtpFrameReceiver(
+            "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000",
+            "rtpvp8depay ! vp8dec") {}
 };
 
 // Encodes live VP8 and sends it from a socket of its own; while `hostile`, it also replays old
@@ -111,7 +58,7 @@ class RtpSender {
  public:
   explicit RtpSender(int& port) {
     fd_ = boundUdpSocket(port);
-    pipeline_ = launch(
+    pipeline_ = kms::test::launchPipeline(
         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,"
         "framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=15 ! rtpvp8pay pt=96 ! "
         "appsink name=out sync=false max-buffers=50 drop=true");

@@ -3,6 +3,7 @@
 // receivers. One decoder and one H.264 encoder at the source serve them all, none in the
 // sinks; the source raises MediaTranscodingStateChanged and isMediaTranscoding agrees; the
 // receivers decode H.264 frames.
+#include "RtpFrames.hpp"
 #include "TestServer.hpp"
 
 #include <gio/gio.h>
@@ -42,81 +43,15 @@ size_t countOf(const std::string& dot, const std::string& type) {
   return count;
 }
 
-// A UDP socket on 127.0.0.1 with a port of the system's choice.
-int boundUdpSocket(int& port) {
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    throw std::runtime_error("cannot bind a UDP socket");
-  }
-  port = ntohs(address.sin_port);
-  return fd;
-}
-
-GstElement* launch(const std::string& description) {
-  GError* error = nullptr;
-  GstElement* pipeline = gst_parse_launch(description.c_str(), &error);
-  if (pipeline == nullptr) {
-    const std::string reason = error != nullptr ? error->message : "?";
-    g_clear_error(&error);
-    throw std::runtime_error("cannot build " + description + ": " + reason);
-  }
-  return pipeline;
-}
+using kms::test::boundUdpSocket;
 
 // Receives H.264 RTP on a socket of its own and counts the frames its decoder produces.
-class H264Receiver {
+class H264Receiver : public kms::test::RtpFrameReceiver {
  public:
-  H264Receiver() {
-    fd_ = boundUdpSocket(port_);
-    pipeline_ = launch(
-        "udpsrc name=src caps=application/x-rtp,media=video,encoding-name=H264,payload=103,"
-        "clock-rate=90000 ! rtpjitterbuffer latency=50 ! rtph264depay ! h264parse ! "
-        "openh264dec ! fakesink name=frames sync=false");
-    GstElement* source = gst_bin_get_by_name(GST_BIN(pipeline_), "src");
-    GSocket* socket = g_socket_new_from_fd(fd_, nullptr);
-    g_object_set(source, "socket", socket, "close-socket", FALSE, nullptr);
-    g_object_unref(socket);
-    gst_object_unref(source);
-    GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline_), "frames");
-    GstPad* pad = gst_element_get_static_pad(sink, "sink");
-    gst_pad_add_probe(
-        pad, GST_PAD_PROBE_TYPE_BUFFER,
-        [](GstPad*, GstPadProbeInfo*, gpointer frames) {
-          ++*static_cast<std::atomic<uint64_t>*>(frames);
-          return GST_PAD_PROBE_OK;
-        },
-        &frames_, nullptr);
-    gst_object_unref(pad);
-    gst_object_unref(sink);
-    gst_element_set_state(pipeline_, GST_STATE_PLAYING);
-  }
-  ~H264Receiver() {
-    gst_element_set_state(pipeline_, GST_STATE_NULL);
-    gst_object_unref(pipeline_);
-    ::close(fd_);
-  }
-  H264Receiver(const H264Receiver&) = delete;
-  H264Receiver& operator=(const H264Receiver&) = delete;
-  int port() const { return port_; }
-  bool waitForFrames(uint64_t count, std::chrono::seconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (frames_ < count && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(20ms);
-    }
-    return frames_ >= count;
-  }
-  uint64_t frames() const { return frames_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-  GstElement* pipeline_ = nullptr;
-  std::atomic<uint64_t> frames_{0};
+  H264Receiver()
+      : RtpFrameReceiver(
+            "application/x-rtp,media=video,encoding-name=H264,payload=103,clock-rate=90000",
+            "rtph264depay ! h264parse ! openh264dec") {}
 };
 
 std::string offer(int port, const std::string& media, const char* direction) {
@@ -162,7 +97,7 @@ class RtpAdaptationTest : public testing::Test {
     senderFd_ = boundUdpSocket(senderPort);
     const int port = answeredPort(
         source->processOffer(offer(senderPort, "96\r\na=rtpmap:96 VP8/90000\r\n", "sendonly")));
-    sender_ = launch(
+    sender_ = kms::test::launchPipeline(
         "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,"
         "framerate=15/1 ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 ! "
         "udpsink host=127.0.0.1 port=" +
