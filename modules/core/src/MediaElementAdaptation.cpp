@@ -1,11 +1,14 @@
 // MediaElement's side of format adaptation (FormatAdapter.hpp): what an element's input takes,
-// telling its source when that changes, and the transcoding state it reports.
+// telling its source when that changes, the transcoding state it reports, and the formats and
+// encoder bitrates its encoders use.
 #include "MediaElementConnection.hpp"
 #include "MediaElementImpl.hpp"
 
+#include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <algorithm>
+#include <string>
 
 namespace kurento {
 
@@ -87,6 +90,72 @@ EncoderBitrate::Bounds MediaElementImpl::bitrateBounds() const {
   bounds.minBps = minEncoderBitrateBps_;
   bounds.maxBps = maxEncoderBitrateBps_;
   return bounds;
+}
+
+void MediaElementImpl::setAudioFormat(const std::shared_ptr<AudioCaps>& caps) {
+  if (caps->codec == AudioCodec::kInvalid || caps->bitrate < 0) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                "setAudioFormat: caps need a codec and a bitrate >= 0");
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  audioFormat_ = caps;
+}
+
+void MediaElementImpl::setVideoFormat(const std::shared_ptr<VideoCaps>& caps) {
+  if (caps->codec == VideoCodec::kInvalid || !caps->framerate ||
+      caps->framerate->numerator <= 0 || caps->framerate->denominator <= 0) {
+    throw kms::KurentoException(
+        kms::ErrorCode::kMediaObjectIllegalParamError,
+        "setVideoFormat: caps need a codec and a framerate with positive terms");
+  }
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  videoFormat_ = caps;
+}
+
+std::shared_ptr<AudioCaps> MediaElementImpl::audioFormat() const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return audioFormat_;
+}
+
+std::shared_ptr<VideoCaps> MediaElementImpl::videoFormat() const {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  return videoFormat_;
+}
+
+namespace {
+
+void checkBitrate(const char* name, int32_t bitrateBps) {
+  if (bitrateBps < 0) {
+    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
+                                std::string(name) + " must be >= 0 bps, got " +
+                                    std::to_string(bitrateBps));
+  }
+}
+
+}  // namespace
+
+int32_t MediaElementImpl::getEncoderBitrate() { return encoderBitrateBps_; }
+
+void MediaElementImpl::setEncoderBitrate(const int32_t& encoderBitrate) {
+  checkBitrate("encoderBitrate", encoderBitrate);
+  encoderBitrateBps_ = encoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
+}
+
+int32_t MediaElementImpl::getMinEncoderBitrate() { return minEncoderBitrateBps_; }
+
+void MediaElementImpl::setMinEncoderBitrate(const int32_t& minEncoderBitrate) {
+  checkBitrate("minEncoderBitrate", minEncoderBitrate);
+  minEncoderBitrateBps_ = minEncoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
+}
+
+int32_t MediaElementImpl::getMaxEncoderBitrate() { return maxEncoderBitrateBps_; }
+
+void MediaElementImpl::setMaxEncoderBitrate(const int32_t& maxEncoderBitrate) {
+  checkBitrate("maxEncoderBitrate", maxEncoderBitrate);
+  maxEncoderBitrateBps_ = maxEncoderBitrate;
+  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
 }
 
 }  // namespace kurento

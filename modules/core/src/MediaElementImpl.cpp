@@ -358,65 +358,6 @@ void MediaElementImpl::removeLoop(Connection& connection) {
   connection.loop = nullptr;
 }
 
-void MediaElementImpl::connectData(MediaElementImpl& sink, const std::string& sourceDescription,
-                                   const std::string& sinkDescription) {
-  {
-    std::lock_guard<std::recursive_mutex> lock(mutex_);
-    for (const auto& existing : dataSinks_) {
-      if (existing.lock().get() == &sink) {
-        return;  // already connected
-      }
-    }
-    dataSinks_.push_back(std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this()));
-  }
-  GST_INFO("%s connected to %s (data)", id().c_str(), sink.id().c_str());
-  ElementConnected event;
-  event.sink = std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this());
-  event.mediaType = MediaType::DATA;
-  event.sourceMediaDescription = sourceDescription;
-  event.sinkMediaDescription = sinkDescription;
-  raiseElementConnected(event);
-}
-
-void MediaElementImpl::disconnectData(MediaElementImpl& sink) {
-  bool removed = false;
-  {
-    std::lock_guard<std::recursive_mutex> lock(mutex_);
-    auto it = std::remove_if(dataSinks_.begin(), dataSinks_.end(), [&](const auto& weak) {
-      auto element = weak.lock();
-      return !element || element.get() == &sink;
-    });
-    removed = it != dataSinks_.end();
-    dataSinks_.erase(it, dataSinks_.end());
-  }
-  if (removed) {
-    ElementDisconnected event;
-    event.sink = std::static_pointer_cast<MediaElementImpl>(sink.shared_from_this());
-    event.mediaType = MediaType::DATA;
-    event.sourceMediaDescription = "default";
-    event.sinkMediaDescription = "default";
-    raiseElementDisconnected(event);
-  }
-}
-
-void MediaElementImpl::sendData(const std::string& label, const std::string& payload,
-                                bool binary) {
-  std::vector<std::shared_ptr<MediaElementImpl>> sinks;
-  {
-    std::lock_guard<std::recursive_mutex> lock(mutex_);
-    for (const auto& weak : dataSinks_) {
-      if (auto sink = weak.lock()) {
-        sinks.push_back(sink);
-      }
-    }
-  }
-  for (const auto& sink : sinks) {
-    sink->receiveData(label, payload, binary);
-  }
-}
-
-void MediaElementImpl::receiveData(const std::string&, const std::string&, bool) {}
-
 void MediaElementImpl::dropSourceOf(MediaType type) {
   std::shared_ptr<Connection> current;
   {
@@ -557,36 +498,6 @@ std::vector<std::shared_ptr<ElementConnectionData>> MediaElementImpl::getSinkCon
   return result;
 }
 
-void MediaElementImpl::setAudioFormat(const std::shared_ptr<AudioCaps>& caps) {
-  if (caps->codec == AudioCodec::kInvalid || caps->bitrate < 0) {
-    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
-                                "setAudioFormat: caps need a codec and a bitrate >= 0");
-  }
-  std::lock_guard<std::recursive_mutex> lock(mutex_);
-  audioFormat_ = caps;
-}
-
-void MediaElementImpl::setVideoFormat(const std::shared_ptr<VideoCaps>& caps) {
-  if (caps->codec == VideoCodec::kInvalid || !caps->framerate ||
-      caps->framerate->numerator <= 0 || caps->framerate->denominator <= 0) {
-    throw kms::KurentoException(
-        kms::ErrorCode::kMediaObjectIllegalParamError,
-        "setVideoFormat: caps need a codec and a framerate with positive terms");
-  }
-  std::lock_guard<std::recursive_mutex> lock(mutex_);
-  videoFormat_ = caps;
-}
-
-std::shared_ptr<AudioCaps> MediaElementImpl::audioFormat() const {
-  std::lock_guard<std::recursive_mutex> lock(mutex_);
-  return audioFormat_;
-}
-
-std::shared_ptr<VideoCaps> MediaElementImpl::videoFormat() const {
-  std::lock_guard<std::recursive_mutex> lock(mutex_);
-  return videoFormat_;
-}
-
 void MediaElementImpl::dumpGstreamerDot(const std::optional<GstreamerDotDetails>& details) {
   dumpBinToDotFile(bin(), id(), details);
 }
@@ -620,42 +531,6 @@ bool MediaElementImpl::isMediaFlowingOut(const MediaType& mediaType,
   }
   const auto& monitor = outMonitors_[slot(mediaType)];
   return monitor && monitor->isFlowing();
-}
-
-namespace {
-
-void checkBitrate(const char* name, int32_t bitrateBps) {
-  if (bitrateBps < 0) {
-    throw kms::KurentoException(kms::ErrorCode::kMediaObjectIllegalParamError,
-                                std::string(name) + " must be >= 0 bps, got " +
-                                    std::to_string(bitrateBps));
-  }
-}
-
-}  // namespace
-
-int32_t MediaElementImpl::getEncoderBitrate() { return encoderBitrateBps_; }
-
-void MediaElementImpl::setEncoderBitrate(const int32_t& encoderBitrate) {
-  checkBitrate("encoderBitrate", encoderBitrate);
-  encoderBitrateBps_ = encoderBitrate;
-  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
-}
-
-int32_t MediaElementImpl::getMinEncoderBitrate() { return minEncoderBitrateBps_; }
-
-void MediaElementImpl::setMinEncoderBitrate(const int32_t& minEncoderBitrate) {
-  checkBitrate("minEncoderBitrate", minEncoderBitrate);
-  minEncoderBitrateBps_ = minEncoderBitrate;
-  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
-}
-
-int32_t MediaElementImpl::getMaxEncoderBitrate() { return maxEncoderBitrateBps_; }
-
-void MediaElementImpl::setMaxEncoderBitrate(const int32_t& maxEncoderBitrate) {
-  checkBitrate("maxEncoderBitrate", maxEncoderBitrate);
-  maxEncoderBitrateBps_ = maxEncoderBitrate;
-  adapters_[slot(MediaType::VIDEO)]->refreshBitrateBounds();
 }
 
 }  // namespace kurento

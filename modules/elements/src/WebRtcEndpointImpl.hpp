@@ -91,6 +91,10 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void rememberMids(const std::string& localSdp);
   void applyPendingCandidates();
   void emitCandidate(guint mline, const std::string& candidate);
+  static size_t slotOf(MediaType type) { return type == MediaType::AUDIO ? 0 : 1; }
+  static const char* lowerName(MediaType type) {
+    return type == MediaType::AUDIO ? "audio" : "video";
+  }
   Line* lineOf(MediaType type);
   GstPad* payloaderTarget(const Line& line);
   void dropPayloaderTarget(const Line& line, GstPad* target);
