@@ -32,11 +32,16 @@ const FORMATS = {
   'opus.webm': (s) => `${AUDIO(s)} ! opusenc ! webmmux ! filesink location=OUT`,
 };
 
+// Writes `dir`/`name`, one of the FORMATS, `seconds` long.
+function makeMediaFile(dir, name, seconds, as = name) {
+  const description = FORMATS[name](seconds).replace('OUT', path.join(dir, as));
+  return run('gst-launch-1.0', ['-q', '-e', ...description.split(' ')]);
+}
+
 // Writes every format (of `seconds` s) plus raw H.264 and a corrupt file into a new folder.
 async function makeMediaFiles(seconds = 3) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kms-media-'));
-  await Promise.all(Object.entries(FORMATS).map(([name, pipeline]) =>
-    run('gst-launch-1.0', ['-q', '-e', ...pipeline(seconds).replace('OUT', path.join(dir, name)).split(' ')])));
+  await Promise.all(Object.keys(FORMATS).map((name) => makeMediaFile(dir, name, seconds)));
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i',
     `testsrc=size=320x240:rate=30:duration=${seconds}`, '-c:v', 'libx264', '-profile:v', 'baseline',
     '-pix_fmt', 'yuv420p', '-g', '30', '-f', 'h264', path.join(dir, 'raw.h264')]);
@@ -125,4 +130,4 @@ async function probe(file) {
   };
 }
 
-module.exports = { makeCertificate, makeMediaFiles, serveFiles, startRtspServer, probe };
+module.exports = { makeCertificate, makeMediaFile, makeMediaFiles, serveFiles, startRtspServer, probe };

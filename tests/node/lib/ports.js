@@ -49,8 +49,34 @@ async function freeRange(kind, count) {
   throw new Error(`no ${count} free ${kind} ports in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} attempts`);
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// True when some socket of this machine is bound to UDP `port` (/proc/net/udp and udp6).
+function udpPortBound(port) {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return ['/proc/net/udp', '/proc/net/udp6'].some((table) => {
+    try {
+      return fs.readFileSync(table, 'utf8').split('\n').slice(1)
+        .some((line) => (line.trim().split(/\s+/)[1] || '').endsWith(hex));
+    } catch {
+      return false;
+    }
+  });
+}
+
+// Resolves once a socket is bound to UDP `port` (a peer process that has just been started
+// binds it when its pipeline starts); rejects after `ms`.
+async function waitUdpBound(port, ms = 15000) {
+  const deadline = Date.now() + ms;
+  while (!udpPortBound(port)) {
+    if (Date.now() > deadline) throw new Error(`nothing bound UDP port ${port} within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
 module.exports = {
   SERVER_MEDIA_PORTS,
+  waitUdpBound,
   freeUdpPort: () => freeRange('udp', 1),
   freeTcpPort: () => freeRange('tcp', 1),
   freeUdpRange: (count) => freeRange('udp', count),

@@ -3,6 +3,7 @@
 'use strict';
 
 const { receiver, sender, sdpOffer, mediaPort, freeUdpPort } = require('./gst');
+const { waitUdpBound } = require('./ports');
 
 const MEDIA = {
   VP8: { type: 'video', pt: 96, rtpmap: 'VP8/90000' },
@@ -10,11 +11,14 @@ const MEDIA = {
   OPUS: { type: 'audio', pt: 111, rtpmap: 'opus/48000/2' },
 };
 
-// Creates an RtpEndpoint in `pipeline` that sends `codec` to a new receiver process.
+// Creates an RtpEndpoint in `pipeline` that sends `codec` to a new receiver process, once
+// that process listens: it cannot ask for a keyframe (no RTCP), so what the element sends
+// before would be lost, and a file of a few seconds may have no keyframe left to start from.
 async function rtpReceiver(pipeline, codec = 'VP8', frames = 30) {
   const endpoint = await pipeline.create('RtpEndpoint');
   const port = await freeUdpPort();
   const child = receiver(codec, port, frames);
+  await waitUdpBound(port);
   await endpoint.processOffer(sdpOffer({ media: [{ ...MEDIA[codec], port, direction: 'recvonly' }] }));
   return { endpoint, child };
 }
