@@ -1,5 +1,7 @@
 #include "WebRtcPeer.hpp"
 
+#include "webrtc/NetworkInterfaces.hpp"
+
 #include <gst/rtp/gstrtcpbuffer.h>
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
@@ -64,6 +66,7 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const
     webrtc_ = gst_bin_get_by_name(GST_BIN(pipeline_), "peer");
     gst_object_unref(webrtc_);  // the pipeline keeps it
   }
+  kurento::webrtc::disableUpnp(webrtc_);
   if (direction == Direction::kRecvOnly) {
     const std::string caps = videoCodec == "H264"
                                  ? "application/x-rtp,media=video,encoding-name=H264,payload=102,"
