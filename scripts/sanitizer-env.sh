@@ -20,7 +20,8 @@ export KMS_TEST_SANITIZED=1
 # Not yet clean under the sanitizers (issue 14, left open); it runs in the normal build:
 # - ViewersJoinTheRunningEncoder: under ASan the viewer that joins the running H.264 encoder
 #   decoded no frame at all in 20 s in 1 run of 3 (beside node.rtp): more than a missed
-#   deadline, as if the joining viewer's keyframe never came (not analysed).
+#   deadline, as if the joining viewer's keyframe never came. Not reproduced since (11 runs of
+#   11 clean under ASan, beside node.rtp or a busy loop) and not explained: kept out until it is.
 # The three hub tests left out before (MixingHubsTest.CompositeGrid, CompositePorts,
 # MixerPorts) run here again: their failures were server bugs that a loaded machine shows
 # too, fixed: a member's audiomixer that went EOS at its first deadline (hubs' aggregators
