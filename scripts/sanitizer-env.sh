@@ -17,16 +17,17 @@ export KMS_SANITIZER_TESTS='^(node\.(protocol|config|rtp|remb)|webrtc_gst\.|modu
 export KMS_TEST_START_TIMEOUT_MS=60000
 # ... and a server that exits with a sanitizer report (status != 0) fails the test.
 export KMS_TEST_SANITIZED=1
-# Not yet clean under the sanitizers (issue 14, left open); they run in the normal build:
-# - three hub tests: under ASan the Composite's grid test hangs now and then (2 of 4 runs beside
-#   another test, never alone), and a port of a Composite or a Mixer sometimes hears nothing:
-#   an audiomixer's latency query fails while a feed is being linked ("Latency query failed"),
-#   and the mix then stays silent (not fixed). Their GObjects leaked at exit are fixed (the
-#   hubs' request pads), and the other hub tests run here.
+# Not yet clean under the sanitizers (issue 14, left open); it runs in the normal build:
 # - ViewersJoinTheRunningEncoder: under ASan the viewer that joins the running H.264 encoder
 #   decoded no frame at all in 20 s in 1 run of 3 (beside node.rtp): more than a missed
-#   deadline, as if the joining viewer's keyframe never came (not analysed).
+#   deadline, as if the joining viewer's keyframe never came. Not reproduced since (11 runs of
+#   11 clean under ASan, beside node.rtp or a busy loop) and not explained: kept out until it is.
+# The three hub tests left out before (MixingHubsTest.CompositeGrid, CompositePorts,
+# MixerPorts) run here again: their failures were server bugs that a loaded machine shows
+# too, fixed: a member's audiomixer that went EOS at its first deadline (hubs' aggregators
+# are force-live now), the Switchboard's keyframe gate read after its hub was freed, and a
+# pipeline with a hub that hung at release (its sinks now stop first).
 # node.rtp, ViewerJoiningLate and SharedEncoderFollowsTheSlowestViewersRemb, left out before
 # for missing their deadlines, pass here (3 runs of 3, 2 at a time) unless the machine is
 # overloaded by other work.
-export KMS_SANITIZER_EXCLUDE='MixingHubsTest\.(CompositeGrid|CompositePorts|MixerPorts)|ViewersJoinTheRunningEncoder'
+export KMS_SANITIZER_EXCLUDE='ViewersJoinTheRunningEncoder'

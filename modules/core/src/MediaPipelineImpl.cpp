@@ -4,9 +4,12 @@
 
 #include <kms/sdk/Error.hpp>
 
+#include <gst/base/gstaggregator.h>
+
 #include <malloc.h>
 
 #include <mutex>
+#include <vector>
 
 namespace kurento {
 
@@ -42,6 +45,39 @@ void trimAgainLater() {
   }
   lateTrimTimer = g_timeout_add_full(G_PRIORITY_LOW, kLateTrimMs, &onLateTrim, nullptr, nullptr);
 }
+
+// Stops the sinks of `pipeline` (the leaves, not the bins holding them), then its aggregators,
+// before the pipeline itself: both hold a streaming thread of upstream while PAUSED (a sink
+// in preroll, a live aggregator's full input). A bin stops its sinks first, but a hub makes a
+// loop of bins (a port's bin feeds the hub's, which feeds the port's bin back: "loop detected
+// in the graph"), so the order is arbitrary there, and an element upstream, stopped before
+// them, waited for that held thread's stream lock: the release hung (MixingHubsTest at exit
+// under ASan: main thread in gst_pad_set_active from ~MediaPipelineImpl, a queue's thread in
+// gst_base_sink_wait_preroll, or queues' threads blocked in the compositor's inputs). Each is
+// locked so that it stays stopped while the pipeline goes down.
+void stopHoldersFirst(GstElement* pipeline) {
+  std::vector<kms::GRef<GstElement>> sinks;
+  GstIterator* elements = gst_bin_iterate_recurse(GST_BIN(pipeline));
+  GValue item = G_VALUE_INIT;
+  std::vector<kms::GRef<GstElement>> aggregators;
+  while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
+    auto* element = GST_ELEMENT(g_value_get_object(&item));
+    if (GST_IS_AGGREGATOR(element)) {
+      aggregators.push_back(kms::GRef<GstElement>::share(element));
+    } else if (!GST_IS_BIN(element) && GST_OBJECT_FLAG_IS_SET(element, GST_ELEMENT_FLAG_SINK)) {
+      sinks.push_back(kms::GRef<GstElement>::share(element));
+    }
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(elements);
+  for (const auto* group : {&sinks, &aggregators}) {
+    for (const auto& element : *group) {
+      gst_element_set_locked_state(element.get(), TRUE);
+      gst_element_set_state(element.get(), GST_STATE_NULL);
+    }
+  }
+}
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -59,6 +95,7 @@ MediaPipelineImpl::MediaPipelineImpl()
 MediaPipelineImpl::~MediaPipelineImpl() {
   kms::GRef<GstBus> bus = kms::GRef<GstBus>::adopt(gst_element_get_bus(pipeline_.get()));
   gst_bus_set_sync_handler(bus.get(), nullptr, nullptr, nullptr);
+  stopHoldersFirst(pipeline_.get());
   gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
   bus = kms::GRef<GstBus>();
   pipeline_ = kms::GRef<GstElement>();  // the elements are finalized here
@@ -79,6 +116,7 @@ void MediaPipelineImpl::postConstructor() {
 }
 
 void MediaPipelineImpl::releaseResources() {
+  stopHoldersFirst(pipeline_.get());
   gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
   GST_INFO("pipeline %s released", id().c_str());
 }

@@ -38,9 +38,8 @@ void requireFraction(const char* name, double value) {
 
 AlphaBlendingImpl::AlphaBlendingImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipeline)
     : AlphaBlendingBase(mediaPipeline, "alphablending") {
-  compositor_ = hubs::addElement(bin(), "compositor");
+  compositor_ = hubs::addLiveAggregator(bin(), "compositor");
   gst_util_set_object_arg(G_OBJECT(compositor_), "background", "black");
-  hubs::setLiveLatency(compositor_);
   // A live black picture under everything keeps the aggregator going before any input and
   // gives the output its size (the master's, once known).
   GstElement* background = hubs::addBin(

@@ -57,9 +57,8 @@ CompositeImpl::CompositeImpl(const std::shared_ptr<MediaPipelineImpl>& mediaPipe
   // A live black picture under the grid keeps the output going with no input at all.
   GstElement* background = hubs::addBin(
       bin(), "videotestsrc is-live=true pattern=black ! capsfilter caps=" + caps);
-  compositor_ = hubs::addElement(bin(), "compositor");
+  compositor_ = hubs::addLiveAggregator(bin(), "compositor");
   gst_util_set_object_arg(G_OBJECT(compositor_), "background", "black");
-  hubs::setLiveLatency(compositor_);
   GstElement* output = hubs::addBin(bin(), "capsfilter caps=" + caps);
   videoTee_ = hubs::addElement(bin(), "tee");
   g_object_set(videoTee_, "allow-not-linked", TRUE, nullptr);

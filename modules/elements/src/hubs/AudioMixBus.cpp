@@ -23,8 +23,7 @@ AudioMixBus::Pads AudioMixBus::add(const std::string& id) {
   member.silence = addBin(bin_, std::string("audiotestsrc is-live=true wave=silence "
                                             "samplesperbuffer=960 ! capsfilter caps=") +
                                     kMixCaps);
-  member.mixer = addElement(bin_, "audiomixer");
-  setLiveLatency(member.mixer);
+  member.mixer = addLiveAggregator(bin_, "audiomixer");
   member.output = addElement(bin_, "capsfilter");
   GstCaps* caps = gst_caps_from_string(kMixCaps);
   g_object_set(member.output, "caps", caps, nullptr);

@@ -59,12 +59,18 @@ void stopAndRemove(GstBin* bin, GstElement* element) {
   gst_bin_remove(bin, element);
 }
 
-void setLiveLatency(GstElement* aggregator) {
-  if (g_object_class_find_property(G_OBJECT_GET_CLASS(aggregator), "min-upstream-latency") !=
-      nullptr) {
-    g_object_set(aggregator, "min-upstream-latency", kUpstreamLatencyNs, nullptr);
+GstElement* addLiveAggregator(GstBin* bin, const char* factory) {
+  // force-live is a construct-only property.
+  GstElement* aggregator = gst_element_factory_make_full(factory, "force-live", TRUE, nullptr);
+  if (aggregator == nullptr) {
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                std::string("GStreamer element '") + factory +
+                                    "' is missing (install gstreamer1.0-plugins-base/-good/-bad)");
   }
-  g_object_set(aggregator, "ignore-inactive-pads", TRUE, nullptr);
+  g_object_set(aggregator, "min-upstream-latency", kUpstreamLatencyNs, "ignore-inactive-pads",
+               TRUE, nullptr);
+  gst_bin_add(bin, aggregator);
+  return aggregator;
 }
 
 void answerLatencyWhenIdle(GstElement* input) {

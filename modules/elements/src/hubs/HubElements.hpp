@@ -13,9 +13,14 @@ GstElement* addElement(GstBin* bin, const char* factory);
 GstElement* addBin(GstBin* bin, const std::string& description);
 // Stops `element` and takes it out of `bin`.
 void stopAndRemove(GstBin* bin, GstElement* element);
-// Live aggregators (compositor, audiomixer) wait for inputs that join later through a jitter
-// buffer and a decoder instead of dropping their late frames.
-void setLiveLatency(GstElement* aggregator);
+// A live aggregator (`factory`: compositor, audiomixer) inside `bin`; throws like addElement.
+// It waits for inputs that join later through a jitter buffer and a decoder instead of
+// dropping their late frames, skips inputs that have sent nothing yet, and is made with
+// force-live: it mixes on the clock whatever its latency query answers. Without it, a latency
+// query that failed (a source not yet negotiated) made it wait for data on every input, and
+// a first deadline reached before any input had a buffer (a new member's silence still
+// starting on a loaded machine) ended its stream (EOS): that member heard nothing for good.
+GstElement* addLiveAggregator(GstBin* bin, const char* factory);
 // Makes a port's input chain (from addBin) answer the latency query as an idle live source when
 // nothing upstream answers it (a port nothing is connected to yet). One failed answer would
 // make the whole aggregator non-live: it would then wait for every input forever, and the first

@@ -83,9 +83,9 @@ void Switchboard::route(const std::string& sinkId, const std::string& sourceId) 
     output.teePad = kms::GRef<GstPad>::adopt(gst_element_request_pad_simple(output.tee, "src_%u"));
     GstPad* queueSink = staticPad(output.queue, "sink");
     if (type == MediaType::VIDEO) {
-      output.open = false;
       output.gate = gst_pad_add_probe(queueSink, GST_PAD_PROBE_TYPE_BUFFER,
-                                      &Switchboard::dropUntilKeyframe, &output, nullptr);
+                                      &Switchboard::dropUntilKeyframe, new bool(false),
+                                      [](gpointer open) { delete static_cast<bool*>(open); });
     }
     gst_pad_link(output.teePad.get(), queueSink);
     // Upstream through the source port to whatever feeds it (an encoder, or the remote peer).
@@ -131,12 +131,12 @@ void Switchboard::unroute(Output& output, MediaType) {
 
 // Encoded video after a switch starts at a keyframe; raw video has no delta frames.
 GstPadProbeReturn Switchboard::dropUntilKeyframe(GstPad*, GstPadProbeInfo* info, gpointer data) {
-  auto* output = static_cast<Output*>(data);
-  if (!output->open) {
+  bool& open = *static_cast<bool*>(data);  // streaming thread only
+  if (!open) {
     if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT)) {
       return GST_PAD_PROBE_DROP;
     }
-    output->open = true;
+    open = true;
   }
   return GST_PAD_PROBE_OK;
 }

@@ -49,8 +49,10 @@ class Switchboard {
     // ports still routed gave its references back to no one).
     kms::GRef<GstPad> teePad;
     GstElement* queue = nullptr;
-    gulong gate = 0;             // probe dropping until a keyframe
-    bool open = false;           // the keyframe has come (streaming thread only)
+    // Probe dropping until a keyframe; its state (has the keyframe come) belongs to the probe:
+    // a hub dropped with ports still routed freed an Output the source's streaming thread
+    // was still reading (heap-use-after-free under ASan at the end of a Mixer test).
+    gulong gate = 0;
     HubImpl::BinLink link;       // queue -> the port's output
   };
   struct Port {
