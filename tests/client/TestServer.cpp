@@ -66,6 +66,10 @@ TestServer::TestServer() : port_(freePort()) {
   std::ofstream(confFile) << "{\"mediaServer\": {\"net\": {\"websocket\": {\"port\": " << port_
                           << ", \"path\": \"kurento\", \"threads\": 2}}}}\n";
   std::filesystem::create_directories(dir_ + "/modules/kurento");
+  // ICE on the loopback only: other tests running beside this one create and destroy
+  // interfaces (node.remb's network namespace and its veth pair); a call whose pair went
+  // through such an address stopped when it disappeared.
+  std::ofstream(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini") << "networkInterfaces=lo\n";
 
   int pipeFds[2];
   if (::pipe(pipeFds) != 0) {

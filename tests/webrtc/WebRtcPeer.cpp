@@ -67,6 +67,9 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const
     gst_object_unref(webrtc_);  // the pipeline keeps it
   }
   kurento::webrtc::disableUpnp(webrtc_);
+  if (video.loopbackOnly) {
+    kurento::webrtc::restrictIceAddresses(webrtc_, {"127.0.0.1"});
+  }
   if (direction == Direction::kRecvOnly) {
     const std::string caps = videoCodec == "H264"
                                  ? "application/x-rtp,media=video,encoding-name=H264,payload=102,"

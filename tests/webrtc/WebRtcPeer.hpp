@@ -24,6 +24,10 @@ class WebRtcPeer {
     int fps = 15;
     bool decode = true;  // false: received frames are counted after depayloading only
     int keyframeInterval = 30;  // frames between the keyframes the sender makes by itself
+    // ICE on 127.0.0.1 only (the test server gathers on `lo` only too): interfaces that other
+    // tests create and destroy meanwhile cannot take the call's pair. false: libnice's own
+    // choice (every interface but the loopback), for servers that gather elsewhere.
+    bool loopbackOnly = true;
   };
   // `videoCodec`: "VP8" or "H264" (what the peer offers and sends).
   explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8")
