@@ -33,4 +33,6 @@ targets=(kurento-media-server kurento-module-creator kmscore kmselements kmsfilt
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 $build_only && exit 0
 cd "$build"
-exec ctest --output-on-failure --timeout 600 -j2 -R "$KMS_SANITIZER_TESTS" -E "$KMS_SANITIZER_EXCLUDE" "$@"
+exclude=()
+[[ -n "${KMS_SANITIZER_EXCLUDE:-}" ]] && exclude=(-E "$KMS_SANITIZER_EXCLUDE")
+exec ctest --output-on-failure --timeout 600 -j2 -R "$KMS_SANITIZER_TESTS" "${exclude[@]}" "$@"
