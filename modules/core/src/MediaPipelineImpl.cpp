@@ -57,10 +57,18 @@ void trimAgainLater() {
 // locked so that it stays stopped while the pipeline goes down.
 void stopHoldersFirst(GstElement* pipeline) {
   std::vector<kms::GRef<GstElement>> sinks;
+  std::vector<kms::GRef<GstElement>> aggregators;
   GstIterator* elements = gst_bin_iterate_recurse(GST_BIN(pipeline));
   GValue item = G_VALUE_INIT;
-  std::vector<kms::GRef<GstElement>> aggregators;
-  while (gst_iterator_next(elements, &item) == GST_ITERATOR_OK) {
+  for (GstIteratorResult next = gst_iterator_next(elements, &item); next != GST_ITERATOR_DONE &&
+                                                                    next != GST_ITERATOR_ERROR;
+       next = gst_iterator_next(elements, &item)) {
+    if (next == GST_ITERATOR_RESYNC) {  // an element came or went meanwhile: start again
+      sinks.clear();
+      aggregators.clear();
+      gst_iterator_resync(elements);
+      continue;
+    }
     auto* element = GST_ELEMENT(g_value_get_object(&item));
     if (GST_IS_AGGREGATOR(element)) {
       aggregators.push_back(kms::GRef<GstElement>::share(element));
