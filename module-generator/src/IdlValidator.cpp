@@ -13,6 +13,16 @@ bool endsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Letters, digits and '_' (and '-' when `dashes`), not starting with a digit or '-'.
+bool isName(const std::string& text, bool dashes) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-') {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(), [dashes](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dashes && c == '-');
+  });
+}
+
 std::vector<const Module*> scopeOf(const Module& module) {
   std::vector<const Module*> scope{&module};
   scope.insert(scope.end(), module.importedModules.begin(), module.importedModules.end());
@@ -76,6 +86,7 @@ class ModuleValidator {
       : module_(module), diagnostics_(diagnostics) {}
 
   void run() {
+    checkNames();
     checkDuplicates();
     resolveExtends();
     checkCycles();
@@ -106,6 +117,43 @@ class ModuleValidator {
       if (!fresh) {
         error(item.path + ".name",
               "duplicate " + kind + " name '" + item.name + "' (also at " + it->second + ")");
+      }
+    }
+  }
+
+  // Names become file names, C++ and JavaScript identifiers and the type names on the wire.
+  void checkNames() {
+    if (!module_.name.empty() && !isName(module_.name, true)) {
+      error("name", "module name '" + module_.name +
+                        "' is not a name (letters, digits, '_' and '-', not starting with a "
+                        "digit or '-')");
+    }
+    checkNamesOf(module_.remoteClasses, "class");
+    for (const auto& remoteClass : module_.remoteClasses) {
+      checkNamesOf(remoteClass.constructorParams, "param");
+      checkNamesOf(remoteClass.properties, "property");
+      checkNamesOf(remoteClass.methods, "method");
+      for (const auto& method : remoteClass.methods) {
+        checkNamesOf(method.params, "param");
+      }
+    }
+    checkNamesOf(module_.complexTypes, "type");
+    for (const auto& type : module_.complexTypes) {
+      checkNamesOf(type.properties, "property");
+    }
+    checkNamesOf(module_.events, "event");
+    for (const auto& event : module_.events) {
+      checkNamesOf(event.properties, "property");
+    }
+  }
+
+  template <class Items>
+  void checkNamesOf(const Items& items, const std::string& kind) {
+    for (const auto& item : items) {
+      if (!item.name.empty() && !isName(item.name, false)) {  // empty: reported by the parser
+        error(item.path + ".name", kind + " name '" + item.name +
+                                       "' is not an identifier (letters, digits and '_', not "
+                                       "starting with a digit)");
       }
     }
   }

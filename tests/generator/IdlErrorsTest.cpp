@@ -257,5 +257,27 @@ TEST(IdlErrors, MethodNamesThatCannotBeGenerated) {
                      "with an accessor of property 'size'"});
 }
 
+// Found by fuzz.idl: a class named "/Unserved" passed and generated "/UnservedBase.hpp".
+TEST(IdlErrors, NamesThatAreNotIdentifiers) {
+  const std::string notIdentifier =
+      "' is not an identifier (letters, digits and '_', not starting with a digit)";
+  EXPECT_EQ(errorsOf(idl(R"([{"name": "/Unserved"}])")),
+            Messages{"test.kmd.json: remoteClasses[0].name: class name '/Unserved" + notIdentifier});
+  EXPECT_EQ(errorsOf(idl(classWithParam(R"({"name": "2x", "type": "int"})"))),
+            Messages{"test.kmd.json: remoteClasses[0].methods[0].params[0].name: param name '2x" +
+                     notIdentifier});
+  EXPECT_EQ(errorsOf(idl("[]", R"([{"name": "T", "typeFormat": "REGISTER",
+                                     "properties": [{"name": "a b", "type": "int"}]}])")),
+            Messages{"test.kmd.json: complexTypes[0].properties[0].name: property name 'a b" +
+                     notIdentifier});
+  EXPECT_EQ(errorsOf(idl("[]", "[]", R"([{"name": "On.Event", "properties": []}])")),
+            Messages{"test.kmd.json: events[0].name: event name 'On.Event" + notIdentifier});
+  EXPECT_EQ(errorsOf(R"({"name": "a/b", "version": "1", "kurentoVersion": "7"})"),
+            Messages{"test.kmd.json: name: module name 'a/b' is not a name (letters, digits, '_' "
+                     "and '-', not starting with a digit or '-')"});
+  EXPECT_EQ(errorsOf(R"({"name": "my-module_2", "version": "1", "kurentoVersion": "7"})"),
+            Messages{});
+}
+
 }  // namespace
 }  // namespace kmsidl::test
