@@ -106,6 +106,24 @@ describe('RtpEndpoint with real RTP peers', () => {
     await rpc.call('release', { object: pipeline });
   });
 
+  // The hub tests hit it by chance: a sink connected to a flowing source before its own offer
+  // got media on its input queue with no send path behind it (not linked), and that queue
+  // stopped for good: the receiver then got nothing at all.
+  it('sends what a source fed it before its own offer was processed', async () => {
+    const { pipeline, a, b } = await endpoints();
+    await invoke(a, 'connect', { sink: b });
+    await sendTo(a, 'VP8', VP8);
+    const deadline = Date.now() + DECODE_TIMEOUT_MS;
+    while (!(await invoke(b, 'isMediaFlowingIn', { mediaType: 'VIDEO' }))) {
+      assert.ok(Date.now() < deadline, 'no video reached the sink before its offer');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));  // more of it, queued
+    const received = await receiveFrom(b, 'VP8', VP8);
+    assert.equal(await exitWithin(received, DECODE_TIMEOUT_MS), 0, received.output());
+    await rpc.call('release', { object: pipeline });
+  });
+
   it('carries H264 and Opus together', async () => {
     const { pipeline, a, b } = await endpoints();
     await invoke(a, 'connect', { sink: b });

@@ -26,6 +26,9 @@ std::string configuredAddress(bool ipv6) {
   }
   return address;
 }
+
+GstPadProbeReturn dropAll(GstPad*, GstPadProbeInfo*, gpointer) { return GST_PAD_PROBE_DROP; }
+
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -54,6 +57,11 @@ RtpEndpointImpl::RtpEndpointImpl(const std::shared_ptr<MediaPipelineImpl>& media
     setInput(type, sink);
     gst_object_unref(sink);
     inputQueues_[slotOf(type)] = queue;
+    GstPad* src = gst_element_get_static_pad(queue, "src");
+    inputHolds_[slotOf(type)] = gst_pad_add_probe(
+        src, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        &dropAll, nullptr, nullptr);
+    gst_object_unref(src);
   }
 }
 
@@ -97,6 +105,9 @@ rtp::LocalPorts RtpEndpointImpl::reserve(MediaType type) {
   sessions_[type] = std::make_unique<rtp::RtpMediaSession>(
       bin(), rtpbin_, sessionId, std::move(sockets), outputSinkPad(type), input, getMtu(),
       std::move(callbacks));
+  // The session's own probe (added first) takes over: it drops until it links the send path.
+  gst_pad_remove_probe(input, inputHolds_[slotOf(type)]);
+  inputHolds_[slotOf(type)] = 0;
   gst_object_unref(input);
   return ports;
 }

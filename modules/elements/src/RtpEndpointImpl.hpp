@@ -44,6 +44,9 @@ class RtpEndpointImpl : public RtpEndpointBase {
   std::optional<rtp::SrtpKey> key_;
   GstElement* rtpbin_ = nullptr;  // owned by bin()
   std::array<GstElement*, 2> inputQueues_{};
+  // Drops what a source sends before the media line exists: pushed out of an unlinked pad,
+  // it would pause the input queue for good (NOT_LINKED), and the line would never send.
+  std::array<gulong, 2> inputHolds_{};
   std::unique_ptr<rtp::RtpNegotiation> negotiation_;
   std::mutex sessionsMutex_;
   std::map<MediaType, std::unique_ptr<rtp::RtpMediaSession>> sessions_;
