@@ -83,7 +83,7 @@ describe('filters with real media', () => {
     await invoke(input, 'connect', { sink: filter });
     await invoke(filter, 'connect', { sink: output });
     const port = await freeUdpPort();
-    const receiver = frameReceiver(port, WIDTH, HEIGHT);
+    const receiver = await frameReceiver(port, WIDTH, HEIGHT);
     children.push(receiver.child);
     await invoke(output, 'processOffer', {
       offer: sdpOffer({ media: [{ ...VP8, port, direction: 'recvonly' }] }),
@@ -308,7 +308,7 @@ describe('filters with real media', () => {
       const audioPort = await freeUdpPort();
       const videoPort = await freeUdpPort();
       const audioIn = rtpReceiver('OPUS', audioPort, 50, '127.0.0.1');
-      const receiver = frameReceiver(videoPort, WIDTH, HEIGHT);
+      const receiver = await frameReceiver(videoPort, WIDTH, HEIGHT);
       children.push(audioIn, receiver.child);
       await invoke(output, 'processOffer', { offer: sdpOffer({ media: [
         { ...OPUS, port: audioPort, direction: 'recvonly' }, { ...VP8, port: videoPort, direction: 'recvonly' }] }) });
@@ -337,7 +337,7 @@ describe('filters with real media', () => {
       await invoke(input, 'connect', { sink: zbar });
       await invoke(overlay, 'connect', { sink: output });
       const port = await freeUdpPort();
-      const receiver = frameReceiver(port, WIDTH, HEIGHT);
+      const receiver = await frameReceiver(port, WIDTH, HEIGHT);
       children.push(receiver.child);
       await invoke(output, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port, direction: 'recvonly' }] }) });
       const answer = await invoke(input, 'processOffer', {
@@ -370,7 +370,7 @@ describe('filters with real media', () => {
         offsetXPercent: 0, offsetYPercent: 0, widthPercent: 0.25, heightPercent: 1,
         keepAspectRatio: false, center: false });
       const port = await freeUdpPort();
-      const receiver = frameReceiver(port, WIDTH, HEIGHT);
+      const receiver = await frameReceiver(port, WIDTH, HEIGHT);
       children.push(receiver.child);
       await invoke(output, 'processOffer', { offer: sdpOffer({ media: [{ ...VP8, port, direction: 'recvonly' }] }) });
       const answer = await invoke(input, 'processOffer', {

@@ -72,7 +72,7 @@ describe('Composite with browser participants', () => {
     const rtp = await pipeline.create('RtpEndpoint');
     await outputPort.connect(rtp);
     const port = await freeUdpPort();
-    const receiver = frameReceiver(port, WIDTH, HEIGHT);
+    const receiver = await frameReceiver(port, WIDTH, HEIGHT);
     children.push(receiver.child);
     await rtp.processOffer(sdpOffer({ media: [{ ...MEDIA.VP8, port, direction: 'recvonly' }] }));
     await peerPage.call(chrome, pages.url, webrtc, { audio: false });
@@ -112,7 +112,7 @@ describe('Composite with browser participants', () => {
     const rtp = await pipeline.create('RtpEndpoint');
     await outputPort.connect(rtp);
     const port = await freeUdpPort();
-    const receiver = frameReceiver(port, WIDTH, HEIGHT);
+    const receiver = await frameReceiver(port, WIDTH, HEIGHT);
     children.push(receiver.child);
     await rtp.processOffer(sdpOffer({ media: [{ ...MEDIA.VP8, port, direction: 'recvonly' }] }));
     await peerPage.call(chrome, pages.url, webrtc, { audio: true });

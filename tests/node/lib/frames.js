@@ -3,11 +3,14 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
+const { waitUdpBound } = require('./ports');
 
 const RTP_CAPS_VP8 = 'application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=96';
 
 // Receives VP8 on `port` and scales to width x height RGB; latest() is the last whole frame.
-function frameReceiver(port, width, height) {
+// Resolves once the receiver has bound its port: it sends no RTCP, so a keyframe sent before
+// is lost for good (an encoder that makes keyframes only on request sends no other).
+async function frameReceiver(port, width, height) {
   const frameBytes = width * height * 3;
   const child = spawn('gst-launch-1.0', ['-q', 'udpsrc', 'address=127.0.0.1', `port=${port}`,
     `caps=${RTP_CAPS_VP8}`, '!', 'rtpjitterbuffer', 'latency=50', '!', 'rtpvp8depay', '!',
@@ -31,6 +34,12 @@ function frameReceiver(port, width, height) {
     const at = (y * width + x) * 3;
     return [frame[at], frame[at + 1], frame[at + 2]];
   };
+  try {
+    await waitUdpBound(port);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${error.message}: ${errors}`);
+  }
   return {
     child,
     count: () => count,
