@@ -148,6 +148,12 @@ void WebRtcEndpointImpl::chooseLines(const GstSDPMessage& remote, bool remoteIsO
     if (line.type == MediaType::kInvalid || gst_sdp_media_get_port(media) == 0) {
       continue;
     }
+    // One line of each kind, as Kurento serves; later ones are declined. (A sendonly endpoint
+    // given two video lines of different codecs crashed webrtcbin: found by fuzz.sdp_webrtc.)
+    if (std::any_of(lines.begin(), lines.end(),
+                    [&](const Line& served) { return served.type == line.type; })) {
+      continue;
+    }
     std::string offered;
     const rtp::ChosenCodec chosen = rtp::chooseCodec(media, line.type, &offered);
     if (chosen.codec == nullptr) {
