@@ -30,18 +30,6 @@ const std::set<std::string>& reservedWords() {
   return kWords;
 }
 
-bool isIdentifier(const std::string& text) {
-  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0]))) {
-    return false;
-  }
-  for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string sanitized(const std::string& text) {
   std::string result;
   for (char c : text) {
@@ -64,6 +52,18 @@ size_t chunkEnd(const std::string& text, size_t start, size_t maxBytes) {
 }
 
 }  // namespace
+
+bool isIdentifier(const std::string& text) {
+  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0]))) {
+    return false;
+  }
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
 
 std::string cppIdentifier(const std::string& name, const std::set<std::string>& takenNames) {
   std::string result = isIdentifier(name) ? name : sanitized(name);

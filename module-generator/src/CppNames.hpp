@@ -7,6 +7,9 @@
 
 namespace kmsidl {
 
+// Letters, digits and '_', not starting with a digit.
+bool isIdentifier(const std::string& text);
+
 // `name` as a C++ identifier: `name_` when it is a keyword, a common macro, a name the
 // generated code itself uses, or one of `takenNames` (type names visible in the namespace).
 std::string cppIdentifier(const std::string& name, const std::set<std::string>& takenNames = {});

@@ -1,5 +1,7 @@
 #include "IdlValidator.hpp"
 
+#include "CppNames.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -13,14 +15,13 @@ bool endsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Letters, digits and '_' (and '-' when `dashes`), not starting with a digit or '-'.
-bool isName(const std::string& text, bool dashes) {
-  if (text.empty() || std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-') {
+// An identifier that may also hold '-' (not first): a module name names files and packages.
+bool isModuleName(std::string text) {
+  if (text.empty() || text[0] == '-') {
     return false;
   }
-  return std::all_of(text.begin(), text.end(), [dashes](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dashes && c == '-');
-  });
+  std::replace(text.begin(), text.end(), '-', '_');
+  return isIdentifier(text);
 }
 
 std::vector<const Module*> scopeOf(const Module& module) {
@@ -123,7 +124,7 @@ class ModuleValidator {
 
   // Names become file names, C++ and JavaScript identifiers and the type names on the wire.
   void checkNames() {
-    if (!module_.name.empty() && !isName(module_.name, true)) {
+    if (!module_.name.empty() && !isModuleName(module_.name)) {
       error("name", "module name '" + module_.name +
                         "' is not a name (letters, digits, '_' and '-', not starting with a "
                         "digit or '-')");
@@ -150,7 +151,7 @@ class ModuleValidator {
   template <class Items>
   void checkNamesOf(const Items& items, const std::string& kind) {
     for (const auto& item : items) {
-      if (!item.name.empty() && !isName(item.name, false)) {  // empty: reported by the parser
+      if (!item.name.empty() && !isIdentifier(item.name)) {  // empty: reported by the parser
         error(item.path + ".name", kind + " name '" + item.name +
                                        "' is not an identifier (letters, digits and '_', not "
                                        "starting with a digit)");

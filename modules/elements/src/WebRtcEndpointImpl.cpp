@@ -148,8 +148,9 @@ void WebRtcEndpointImpl::chooseLines(const GstSDPMessage& remote, bool remoteIsO
     if (line.type == MediaType::kInvalid || gst_sdp_media_get_port(media) == 0) {
       continue;
     }
-    // One line of each kind, as Kurento serves; later ones are declined. (A sendonly endpoint
-    // given two video lines of different codecs crashed webrtcbin: found by fuzz.sdp_webrtc.)
+    // One line of each kind, as Kurento serves; later ones get no transceiver of ours (webrtcbin
+    // answers them recvonly and their media is discarded). A sendonly endpoint given two video
+    // lines of different codecs crashed webrtcbin: found by fuzz.sdp_webrtc.
     if (std::any_of(lines.begin(), lines.end(),
                     [&](const Line& served) { return served.type == line.type; })) {
       continue;
