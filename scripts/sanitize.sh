@@ -3,7 +3,8 @@
 # the fuzz targets with clang-14, AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer
 # at exit) and libFuzzer's instrumentation into ./build-san (or $KMS_SAN_BUILD_DIR), then runs
 # the protocol, bad-input, RTP, webrtcbin-peer and module tests against that build and every
-# fuzz target for KMS_FUZZ_SECONDS (30) seconds. Extra arguments go to ctest.
+# fuzz target for KMS_FUZZ_SECONDS (30) seconds, from libFuzzer seed KMS_FUZZ_SEED (1; 0 for a
+# new one each run). Extra arguments go to ctest.
 #   --build-only   configure and build, run nothing
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +21,8 @@ cmake -S "$here" -B "$build" -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=cl
   -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only" \
-  -DKMS_FUZZ=ON -DKMS_FUZZ_SECONDS="${KMS_FUZZ_SECONDS:-30}" >/dev/null
+  -DKMS_FUZZ=ON -DKMS_FUZZ_SECONDS="${KMS_FUZZ_SECONDS:-30}" \
+  -DKMS_FUZZ_SEED="${KMS_FUZZ_SEED:-1}" >/dev/null
 # Only what the sanitizer tests and the fuzz targets need (no benchmarks, no packaging). A test
 # executable not built here has no tests in the job: the fault tests (peer death, stats under
 # load, hostile media) run minutes of real calls and stay in the normal build.
