@@ -56,7 +56,7 @@ int freePort() {
 
 }  // namespace
 
-TestServer::TestServer() : port_(freePort()) {
+TestServer::TestServer(const std::string& webRtcInterfaces) : port_(freePort()) {
   char pattern[] = "/tmp/kms-client-test-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
@@ -66,10 +66,13 @@ TestServer::TestServer() : port_(freePort()) {
   std::ofstream(confFile) << "{\"mediaServer\": {\"net\": {\"websocket\": {\"port\": " << port_
                           << ", \"path\": \"kurento\", \"threads\": 2}}}}\n";
   std::filesystem::create_directories(dir_ + "/modules/kurento");
-  // ICE on the loopback only: other tests running beside this one create and destroy
-  // interfaces (node.remb's network namespace and its veth pair); a call whose pair went
-  // through such an address stopped when it disappeared.
-  std::ofstream(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini") << "networkInterfaces=lo\n";
+  // ICE on the loopback only by default: other tests running beside this one create and
+  // destroy interfaces (node.remb's network namespace and its veth pair); a call whose pair
+  // went through such an address stopped when it disappeared.
+  if (!webRtcInterfaces.empty()) {
+    std::ofstream(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini")
+        << "networkInterfaces=" << webRtcInterfaces << "\n";
+  }
 
   int pipeFds[2];
   if (::pipe(pipeFds) != 0) {

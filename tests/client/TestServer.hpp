@@ -13,8 +13,10 @@ namespace kms::test {
 class TestServer {
  public:
   // Starts the server and waits until it listens; throws std::runtime_error with its
-  // output when it does not start.
-  TestServer();
+  // output when it does not start. WebRtcEndpoints gather on `webRtcInterfaces` (their
+  // networkInterfaces setting; empty: every interface, the server's default).
+  TestServer() : TestServer("lo") {}
+  explicit TestServer(const std::string& webRtcInterfaces);
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
