@@ -1,6 +1,6 @@
 // WebRtcEndpoint.processOffer of offers that Kurento answers although they lack what a browser
 // sends (old clients, SIP gateways): no a=fingerprint, no ICE credentials or candidates, no
-// a=setup, no a=mid. They get an answer with our ICE and DTLS attributes; a browser whose offer
+// a=setup, no a=mid, no direction. They get an answer with our ICE and DTLS attributes; a browser whose offer
 // lost those lines on the way still gets its media through. What we still refuse is refused
 // naming the line and the reason.
 'use strict';
@@ -71,6 +71,36 @@ describe('WebRtcEndpoint answers offers without fingerprint or ICE lines', () =>
     assert.ok((answer.match(FINGERPRINT) || []).length >= 1, answer);
     assert.match(media[0], /opus\/48000/i, answer);
     assert.match(media[1], /VP8\/90000/, answer);
+    await webRtc.release();
+  });
+
+  it('lines without a direction are sendrecv, or take the session\'s (RFC 4566)', async () => {
+    const undirected = (options) => bareOffer(options).replace(/a=sendrecv\r\n/g, '');
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    const answer = await webRtc.processOffer(undirected());
+    assert.ok(answer, 'no answer');
+    const media = answer.split(/^m=/m).slice(1);
+    assert.equal(media.length, 2, answer);
+    for (const section of media) assert.match(section, /a=sendrecv\r\n/, answer);
+    await webRtc.release();
+
+    const viewer = await pipeline.create('WebRtcEndpoint');
+    const toViewer = await viewer.processOffer(undirected({ sessionExtra: ['a=recvonly'] }));
+    assert.ok(toViewer, 'no answer');
+    for (const section of toViewer.split(/^m=/m).slice(1)) assert.match(section, /a=sendonly\r\n/, toViewer);
+    await viewer.release();
+  });
+
+  it('an answer without directions is taken as sendrecv, not refused', async () => {
+    const webRtc = await pipeline.create('WebRtcEndpoint');
+    const offer = await webRtc.generateOffer();
+    // The peer's answer to it, as a gateway that leaves out the direction attributes makes it.
+    const answer = offer.replace(/a=setup:actpass/g, 'a=setup:active')
+      .replace(/a=ice-ufrag:.*\r\n/g, 'a=ice-ufrag:abcd\r\n')
+      .replace(/a=ice-pwd:.*\r\n/g, 'a=ice-pwd:abcdefghijklmnopqrstuvwx\r\n')
+      .replace(/a=(sendrecv|sendonly|recvonly|inactive)\r\n/g, '');
+    const error = await errorOf((cb) => webRtc.processAnswer(answer, cb));
+    assert.ok(!error, JSON.stringify(error));
     await webRtc.release();
   });
 

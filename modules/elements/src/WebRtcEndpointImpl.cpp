@@ -331,11 +331,20 @@ std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
   return webrtc::withVideoBandwidth(offer, maxVideoRecvKbps());
 }
 
-void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& answer) {
+void WebRtcEndpointImpl::applyAnswer(const GstSDPMessage& original) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  chooseLines(answer, false);
+  GstSDPMessage* copy = nullptr;
+  gst_sdp_message_copy(&original, &copy);
+  std::unique_ptr<GstSDPMessage, decltype(&gst_sdp_message_free)> answer(copy,
+                                                                         &gst_sdp_message_free);
+  std::vector<std::string> filled;
+  webrtc::completeDirections(answer.get(), &filled);
+  for (const std::string& line : filled) {
+    GST_INFO("%s: the answer is taken although %s", id().c_str(), line.c_str());
+  }
+  chooseLines(*answer, false);
   awaitSource(true);  // until onNegotiated has told the source
-  webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, answer, kAnswerError);
+  webrtc::setDescription(webrtc_, true, GST_WEBRTC_SDP_TYPE_ANSWER, *answer, kAnswerError);
   watchDtls();
   // The pads requested for the offer send what the answer chose.
   for (Line& line : lines_) {

@@ -57,6 +57,74 @@ std::string webrtcbinVerdict(const GstSDPMessage& sdp) {
   return verdict;
 }
 
+// What a webrtcbin with a sendrecv VP8 transceiver (as a WebRtcEndpoint has) says when it
+// answers `sdp` and takes its own answer: "", and the answer's direction of the first line in
+// `direction`, when it does.
+std::string webrtcbinAnswerVerdict(const GstSDPMessage& sdp, std::string* direction) {
+  GstElement* webrtc = gst_element_factory_make("webrtcbin", nullptr);
+  EXPECT_NE(webrtc, nullptr);
+  gst_element_set_state(webrtc, GST_STATE_READY);
+  GstCaps* caps = gst_caps_from_string(
+      "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
+  GstWebRTCRTPTransceiver* transceiver = nullptr;
+  g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                        caps, &transceiver);
+  gst_caps_unref(caps);
+  if (transceiver != nullptr) {
+    gst_object_unref(transceiver);
+  }
+  auto run = [webrtc](const char* signal, GstWebRTCSessionDescription* description,
+                      GstWebRTCSessionDescription** answer) {
+    GstPromise* promise = gst_promise_new();
+    if (description != nullptr) {
+      g_signal_emit_by_name(webrtc, signal, description, promise);
+    } else {
+      g_signal_emit_by_name(webrtc, signal, nullptr, promise);
+    }
+    gst_promise_wait(promise);
+    std::string verdict;
+    const GstStructure* reply = gst_promise_get_reply(promise);
+    GError* error = nullptr;
+    if (reply != nullptr && gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr)) {
+      verdict = error->message;
+      g_error_free(error);
+    } else if (answer != nullptr && reply != nullptr) {
+      gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, answer, nullptr);
+    }
+    gst_promise_unref(promise);
+    return verdict;
+  };
+  GstSDPMessage* copy = nullptr;
+  gst_sdp_message_copy(&sdp, &copy);
+  GstWebRTCSessionDescription* offer =
+      gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, copy);
+  GstWebRTCSessionDescription* answer = nullptr;
+  std::string verdict = run("set-remote-description", offer, nullptr);
+  if (verdict.empty()) {
+    verdict = run("create-answer", nullptr, &answer);
+  }
+  if (verdict.empty() && answer == nullptr) {
+    verdict = "no answer";
+  }
+  if (verdict.empty()) {
+    verdict = run("set-local-description", answer, nullptr);
+    const GstSDPMedia* media = gst_sdp_message_get_media(answer->sdp, 0);
+    for (guint i = 0; media != nullptr && i < gst_sdp_media_attributes_len(media); ++i) {
+      const std::string key = gst_sdp_media_get_attribute(media, i)->key;
+      if (key == "sendrecv" || key == "sendonly" || key == "recvonly" || key == "inactive") {
+        *direction = key;
+      }
+    }
+  }
+  if (answer != nullptr) {
+    gst_webrtc_session_description_free(answer);
+  }
+  gst_webrtc_session_description_free(offer);
+  gst_element_set_state(webrtc, GST_STATE_NULL);
+  gst_object_unref(webrtc);
+  return verdict;
+}
+
 TEST(OfferRepairTest, ABareOfferIsCompletedSoThatWebrtcbinTakesIt) {
   SdpPtr offer = parse(kHeader + kAudio + kVideo);
   EXPECT_NE(webrtcbinVerdict(*offer), "");  // refused as it is
@@ -72,6 +140,29 @@ TEST(OfferRepairTest, ABareOfferIsCompletedSoThatWebrtcbinTakesIt) {
   EXPECT_STREQ(
       gst_sdp_media_get_attribute_val(video, "ice-ufrag"),
       gst_sdp_media_get_attribute_val(gst_sdp_message_get_media(offer.get(), 0), "ice-ufrag"));
+}
+
+TEST(OfferRepairTest, ALineWithoutDirectionIsSendrecvOrTheSessions) {
+  const std::string line =
+      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtcp-mux\r\na=mid:0\r\n"
+      "a=rtpmap:96 VP8/90000\r\na=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+      "a=setup:actpass\r\na=fingerprint:sha-256 AA:BB\r\n";
+  SdpPtr offer = parse(kHeader + line);
+  std::string direction;
+  // webrtcbin alone does not negotiate the line: its answer gives it no direction (in the
+  // endpoint, no fingerprint either, and webrtcbin then refuses its own answer).
+  EXPECT_EQ(webrtcbinAnswerVerdict(*offer, &direction), "");
+  EXPECT_EQ(direction, "");
+  const OfferRepair repair = completeOffer(offer.get());
+  ASSERT_EQ(repair.filled.size(), 1u);
+  EXPECT_NE(repair.filled[0].find("no direction (taken as sendrecv)"), std::string::npos);
+  EXPECT_EQ(webrtcbinAnswerVerdict(*offer, &direction), "");
+  EXPECT_EQ(direction, "sendrecv");
+
+  SdpPtr receiving = parse(kHeader + "a=recvonly\r\n" + line);
+  completeOffer(receiving.get());
+  EXPECT_EQ(webrtcbinAnswerVerdict(*receiving, &direction), "");
+  EXPECT_EQ(direction, "sendonly");  // the session's recvonly applies to the line
 }
 
 TEST(OfferRepairTest, ACompleteOfferIsLeftAlone) {

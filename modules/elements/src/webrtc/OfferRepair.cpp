@@ -229,7 +229,39 @@ OfferRepair completeOffer(GstSDPMessage* offer) {
   completeFingerprints(offer, &repair);
   completeCredentials(offer, &repair);
   completeSetup(offer, &repair);
+  completeDirections(offer, &repair.filled);
   return repair;
+}
+
+void completeDirections(GstSDPMessage* sdp, std::vector<std::string>* filled) {
+  // Looked up by key: a flag attribute has no value to look up.
+  auto directionOf = [](guint count, auto keyAt) -> const char* {
+    static const char* const kDirections[] = {"sendrecv", "sendonly", "recvonly", "inactive"};
+    for (guint i = 0; i < count; ++i) {
+      for (const char* direction : kDirections) {
+        if (std::strcmp(keyAt(i), direction) == 0) {
+          return direction;
+        }
+      }
+    }
+    return nullptr;
+  };
+  const char* session =
+      directionOf(gst_sdp_message_attributes_len(sdp),
+                  [sdp](guint i) { return gst_sdp_message_get_attribute(sdp, i)->key; });
+  for (guint m = 0; m < gst_sdp_message_medias_len(sdp); ++m) {
+    GstSDPMedia* media = mediaAt(sdp, m);
+    if (directionOf(gst_sdp_media_attributes_len(media), [media](guint i) {
+          return gst_sdp_media_get_attribute(media, i)->key;
+        }) != nullptr) {
+      continue;
+    }
+    // "", as the parser makes it: gst_sdp_media_attributes_to_caps reads every value as text.
+    gst_sdp_media_add_attribute(media, session != nullptr ? session : "sendrecv", "");
+    if (session == nullptr) {
+      filled->emplace_back(describeMedia(*sdp, m) + ": no direction (taken as sendrecv)");
+    }
+  }
 }
 
 std::string describeMedia(const GstSDPMessage& sdp, guint index) {

@@ -1,5 +1,5 @@
 // Offers that Kurento answers but webrtcbin refuses: an old client or a SIP gateway that sends no
-// a=fingerprint, no ICE credentials, no a=setup or no a=mid. webrtcbin needs every one of them;
+// a=fingerprint, no ICE credentials, no a=setup, no a=mid or no direction attribute. webrtcbin needs every one of them;
 // Kurento (its own libnice and DTLS stack) answers such offers with its own ICE and DTLS
 // attributes. completeOffer() fills in what is missing on the copy webrtcbin gets, and refuses
 // what cannot be served with an error that names the m= line and the attribute.
@@ -24,6 +24,13 @@ struct OfferRepair {
 // Completes `offer` in place; throws SDP_END_POINT_PROCESS_OFFER_ERROR for what cannot be
 // completed (a k= line, an a=setup value other than actpass/active/passive).
 OfferRepair completeOffer(GstSDPMessage* offer);
+
+// RFC 4566: a line without a direction attribute takes the session's, or else is sendrecv (SIP
+// gateways leave it out). webrtcbin reads no direction as none: in an offer it leaves the line
+// out of its answer's DTLS attributes and then refuses its own answer ("No fingerprint lines in
+// sdp for media N"); in an answer, "Cannot intersect dtls setup attributes". Adds the direction
+// to each such line of `sdp`; what was taken as sendrecv is said in `filled`.
+void completeDirections(GstSDPMessage* sdp, std::vector<std::string>* filled);
 
 // "m=video (media 1, mid 'v')": how errors name a media line of `sdp`.
 std::string describeMedia(const GstSDPMessage& sdp, guint index);

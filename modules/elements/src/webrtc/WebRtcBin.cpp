@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace kurento::webrtc {
 
@@ -90,6 +91,9 @@ std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code,
     throw kms::KurentoException(static_cast<kms::ErrorCode>(code),
                                 offer ? "webrtcbin made no offer" : "webrtcbin made no answer");
   }
+  // Freed however this ends: webrtcbin may refuse its own description (setDescription throws).
+  std::unique_ptr<GstWebRTCSessionDescription, decltype(&gst_webrtc_session_description_free)>
+      owned(description, &gst_webrtc_session_description_free);
   if (!fingerprint.empty()) {
     replaceFingerprints(description->sdp, fingerprint);
   }
@@ -97,7 +101,6 @@ std::string createAndSetLocal(GstElement* webrtcbin, bool offer, int code,
   gchar* text = gst_sdp_message_as_text(description->sdp);
   std::string result(text);
   g_free(text);
-  gst_webrtc_session_description_free(description);
   return result;
 }
 
