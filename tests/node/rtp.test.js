@@ -376,6 +376,13 @@ describe('RtpEndpoint with real RTP peers', () => {
     error = await rpc.error('invoke', { object: b, operation: 'processAnswer', operationParams: { answer: h265 } });
     assert.equal(error.code, 40206);
     assert.match(error.message, /m= lines/);
+    // An a=rtcp-fb line that names no feedback is ignored, not an internal error (fuzz.sdp_rtp).
+    const { pipeline: second, a: c } = await endpoints();
+    const bareFeedback = sdpOffer({ media: [{ ...VP8, port: 5002, proto: 'RTP/AVPF', extra: ['a=rtcp-fb:96'] }] });
+    const answer = await invoke(c, 'processOffer', { offer: bareFeedback });
+    assert.match(answer, /m=video \d+ RTP\/AVPF 96/);
+    assert.doesNotMatch(answer, /goog-remb/);
+    await rpc.call('release', { object: second });
     await rpc.call('release', { object: pipeline });
   });
 });

@@ -70,9 +70,12 @@ bool hasFeedback(const GstSDPMedia* media, int pt, const char* feedback) {
   for (guint i = 0; const gchar* value = gst_sdp_media_get_attribute_val_n(media, "rtcp-fb", i);
        ++i) {
     const std::string text(value);
-    const std::string target = text.substr(0, text.find(' '));
-    if ((target == "*" || target == std::to_string(pt)) &&
-        text.substr(text.find(' ')) == wanted) {
+    const size_t space = text.find(' ');
+    if (space == std::string::npos) {
+      continue;  // "a=rtcp-fb:97" names no feedback: nothing to honour
+    }
+    const std::string target = text.substr(0, space);
+    if ((target == "*" || target == std::to_string(pt)) && text.substr(space) == wanted) {
       return true;
     }
   }
