@@ -31,6 +31,31 @@ const std::string kVideo =
     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=rtcp-mux\r\n"
     "a=rtpmap:96 VP8/90000\r\na=sendrecv\r\n";
 
+// Emits `signal` (with `description`, which may be null) on `webrtc` and waits for its promise:
+// webrtcbin's error message, or "" (and the reply's answer in `answer`, when asked for).
+std::string runPromise(GstElement* webrtc, const char* signal,
+                       GstWebRTCSessionDescription* description,
+                       GstWebRTCSessionDescription** answer = nullptr) {
+  GstPromise* promise = gst_promise_new();
+  if (description != nullptr) {
+    g_signal_emit_by_name(webrtc, signal, description, promise);
+  } else {
+    g_signal_emit_by_name(webrtc, signal, nullptr, promise);
+  }
+  gst_promise_wait(promise);
+  std::string verdict;
+  const GstStructure* reply = gst_promise_get_reply(promise);
+  GError* error = nullptr;
+  if (reply != nullptr && gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr)) {
+    verdict = error->message;
+    g_error_free(error);
+  } else if (answer != nullptr && reply != nullptr) {
+    gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, answer, nullptr);
+  }
+  gst_promise_unref(promise);
+  return verdict;
+}
+
 // What webrtcbin says of `sdp` as a remote offer: "" when it takes it.
 std::string webrtcbinVerdict(const GstSDPMessage& sdp) {
   GstElement* webrtc = gst_element_factory_make("webrtcbin", nullptr);
@@ -40,17 +65,7 @@ std::string webrtcbinVerdict(const GstSDPMessage& sdp) {
   gst_sdp_message_copy(&sdp, &copy);
   GstWebRTCSessionDescription* offer =
       gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, copy);
-  GstPromise* promise = gst_promise_new();
-  g_signal_emit_by_name(webrtc, "set-remote-description", offer, promise);
-  gst_promise_wait(promise);
-  std::string verdict;
-  const GstStructure* reply = gst_promise_get_reply(promise);
-  GError* error = nullptr;
-  if (reply != nullptr && gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr)) {
-    verdict = error->message;
-    g_error_free(error);
-  }
-  gst_promise_unref(promise);
+  const std::string verdict = runPromise(webrtc, "set-remote-description", offer);
   gst_webrtc_session_description_free(offer);
   gst_element_set_state(webrtc, GST_STATE_NULL);
   gst_object_unref(webrtc);
@@ -73,41 +88,20 @@ std::string webrtcbinAnswerVerdict(const GstSDPMessage& sdp, std::string* direct
   if (transceiver != nullptr) {
     gst_object_unref(transceiver);
   }
-  auto run = [webrtc](const char* signal, GstWebRTCSessionDescription* description,
-                      GstWebRTCSessionDescription** answer) {
-    GstPromise* promise = gst_promise_new();
-    if (description != nullptr) {
-      g_signal_emit_by_name(webrtc, signal, description, promise);
-    } else {
-      g_signal_emit_by_name(webrtc, signal, nullptr, promise);
-    }
-    gst_promise_wait(promise);
-    std::string verdict;
-    const GstStructure* reply = gst_promise_get_reply(promise);
-    GError* error = nullptr;
-    if (reply != nullptr && gst_structure_get(reply, "error", G_TYPE_ERROR, &error, nullptr)) {
-      verdict = error->message;
-      g_error_free(error);
-    } else if (answer != nullptr && reply != nullptr) {
-      gst_structure_get(reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, answer, nullptr);
-    }
-    gst_promise_unref(promise);
-    return verdict;
-  };
   GstSDPMessage* copy = nullptr;
   gst_sdp_message_copy(&sdp, &copy);
   GstWebRTCSessionDescription* offer =
       gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, copy);
   GstWebRTCSessionDescription* answer = nullptr;
-  std::string verdict = run("set-remote-description", offer, nullptr);
+  std::string verdict = runPromise(webrtc, "set-remote-description", offer);
   if (verdict.empty()) {
-    verdict = run("create-answer", nullptr, &answer);
+    verdict = runPromise(webrtc, "create-answer", nullptr, &answer);
   }
   if (verdict.empty() && answer == nullptr) {
     verdict = "no answer";
   }
   if (verdict.empty()) {
-    verdict = run("set-local-description", answer, nullptr);
+    verdict = runPromise(webrtc, "set-local-description", answer);
     const GstSDPMedia* media = gst_sdp_message_get_media(answer->sdp, 0);
     for (guint i = 0; media != nullptr && i < gst_sdp_media_attributes_len(media); ++i) {
       const std::string key = gst_sdp_media_get_attribute(media, i)->key;

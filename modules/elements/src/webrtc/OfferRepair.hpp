@@ -1,8 +1,9 @@
 // Offers that Kurento answers but webrtcbin refuses: an old client or a SIP gateway that sends no
-// a=fingerprint, no ICE credentials, no a=setup, no a=mid or no direction attribute. webrtcbin needs every one of them;
-// Kurento (its own libnice and DTLS stack) answers such offers with its own ICE and DTLS
-// attributes. completeOffer() fills in what is missing on the copy webrtcbin gets, and refuses
-// what cannot be served with an error that names the m= line and the attribute.
+// a=fingerprint, no ICE credentials, no a=setup, no a=mid or no direction attribute. webrtcbin
+// needs every one of them; Kurento (its own libnice and DTLS stack) answers such offers with its
+// own ICE and DTLS attributes. completeOffer() fills in what is missing on the copy webrtcbin
+// gets, and refuses what cannot be served with an error that names the m= line and the
+// attribute.
 #pragma once
 
 #include <gst/sdp/sdp.h>
