@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 namespace kurento {
 
@@ -81,6 +82,13 @@ GstEvent* newKeyframeRequest() {
       gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN, TRUE, nullptr));
 }
 
+// Sinks fed as is by the element's own thread; the next ones go to lanes (FormatAdapter.hpp).
+constexpr size_t kDirectOutputs = 8;
+
+size_t laneLimit() {
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+}
+
 struct FormatAdapter::Branch {
   std::string name;
   std::string media;             // what it produces
@@ -146,6 +154,9 @@ FormatAdapter::~FormatAdapter() {
   }
   if (decoder_) {
     gst_object_unref(decoder_->feed);
+  }
+  for (auto& lane : lanes_) {
+    gst_object_unref(lane->feed);
   }
 }
 
@@ -312,7 +323,47 @@ void FormatAdapter::route(Output& output, Notifications& notes) {
   if (output.adapted != nullptr) {
     *output.adapted = adapted;
   }
+  if (target == tee_) {
+    target = asIsTee(output);
+  }
   moveTo(output, target, encoder, notes);
+}
+
+bool FormatAdapter::isLane(const GstElement* tee) const {
+  return std::any_of(lanes_.begin(), lanes_.end(),
+                     [tee](const auto& lane) { return lane->tee == tee; });
+}
+
+// Where an output that takes the media as is is fed from: where it already is, the element's
+// tee while it feeds fewer than kDirectOutputs, else the least used lane (a new one while
+// there are fewer than laneLimit() and each has a sink).
+GstElement* FormatAdapter::asIsTee(const Output& output) {
+  if (output.from == tee_ || (output.from != nullptr && isLane(output.from))) {
+    return output.from;
+  }
+  auto feeding = [this](const GstElement* tee) {
+    return static_cast<size_t>(std::count_if(outputs_.begin(), outputs_.end(),
+                                             [tee](const auto& o) { return o->from == tee; }));
+  };
+  if (feeding(tee_) < kDirectOutputs) {
+    return tee_;
+  }
+  Branch* least = nullptr;
+  for (auto& lane : lanes_) {
+    if (least == nullptr || feeding(lane->tee) < feeding(least->tee)) {
+      least = lane.get();
+    }
+  }
+  if (lanes_.size() < laneLimit() && (least == nullptr || feeding(least->tee) > 0)) {
+    if (auto lane = makeBranch("lane_" + std::to_string(branchCounter_++), "identity", tee_)) {
+      // A lane whose thread falls behind drops its oldest media rather than stall the element.
+      gst_util_set_object_arg(G_OBJECT(lane->queue), "leaky", "downstream");
+      lane->media = inputMedia_;
+      least = lane.get();
+      lanes_.push_back(std::move(lane));
+    }
+  }
+  return least != nullptr ? least->tee : tee_;
 }
 
 void FormatAdapter::moveTo(Output& output, GstElement* target, GstElement* encoder,
@@ -426,6 +477,16 @@ void FormatAdapter::removeBranch(Branch& branch) {
 
 // Encoders no output uses go, then the decoder when nothing takes raw media from it.
 void FormatAdapter::collectUnused() {
+  for (auto it = lanes_.begin(); it != lanes_.end();) {
+    GstElement* tee = (*it)->tee;
+    if (std::any_of(outputs_.begin(), outputs_.end(),
+                    [&](const auto& output) { return output->from == tee; })) {
+      ++it;
+    } else {
+      removeBranch(**it);
+      it = lanes_.erase(it);
+    }
+  }
   for (auto it = encoders_.begin(); it != encoders_.end();) {
     GstElement* tee = it->second->tee;
     const bool used = std::any_of(outputs_.begin(), outputs_.end(),
@@ -493,6 +554,11 @@ size_t FormatAdapter::decoders() const {
 size_t FormatAdapter::encoders() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return encoders_.size();
+}
+
+size_t FormatAdapter::lanes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return lanes_.size();
 }
 
 }  // namespace kurento

@@ -5,9 +5,15 @@
 // the first sink needs them and torn down when the last one leaves.
 //
 //   output tee ─┬─ (as is) ─────────────────────────────────────────► sink A
+//               ├─ queue ! tee (a lane) ─┬─ (as is) ──────────────────► sink D
+//               │                        └──────────────────────────► sink E
 //               └─ queue ! decoder ! raw tee ─┬─ (raw) ───────────────► filter
 //                                             └─ queue ! encoder ! tee ─┬► sink B
 //                                                                       └► sink C
+//
+// The first sinks that take the media as is are fed by the element's own thread; later ones
+// share a few lanes (a queue and its thread each, one per core at most), so that a source with
+// many viewers sends on every core instead of one, without a thread per viewer.
 #pragma once
 
 #include "EncoderBitrate.hpp"
@@ -61,6 +67,7 @@ class FormatAdapter {
   // How many decoders and encoders run now (for tests and logs).
   size_t decoders() const;
   size_t encoders() const;
+  size_t lanes() const;
 
  private:
   struct Branch;
@@ -77,6 +84,8 @@ class FormatAdapter {
   void onInputMedia(const std::string& media, Notifications& notes);
   void route(Output& output, Notifications& notes);
   void moveTo(Output& output, GstElement* target, GstElement* encoder, Notifications& notes);
+  GstElement* asIsTee(const Output& output);
+  bool isLane(const GstElement* tee) const;
   Branch* decoder();
   Branch* encoderFor(const std::string& key, const std::string& media, GstElement* rawTee);
   std::unique_ptr<Branch> makeBranch(const std::string& name, const std::string& description,
@@ -100,6 +109,7 @@ class FormatAdapter {
   std::string inputMedia_;  // e.g. "video/x-vp8"; empty until the first caps
   std::unique_ptr<Branch> decoder_;
   std::map<std::string, std::unique_ptr<Branch>> encoders_;  // by wanted caps
+  std::vector<std::unique_ptr<Branch>> lanes_;
   std::vector<std::unique_ptr<Output>> outputs_;
   std::optional<bool> reported_;
   unsigned branchCounter_ = 0;

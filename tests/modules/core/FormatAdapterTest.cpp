@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -136,6 +137,28 @@ TEST_F(FormatAdapterTest, MatchingSinksGetTheStreamAsIs) {
   EXPECT_EQ(adapter_->encoders(), 0u);
   EXPECT_FALSE(adapter_->transcoding());
   EXPECT_EQ(reports_, std::vector<bool>{false});
+}
+
+TEST_F(FormatAdapterTest, ManySinksShareAFewLanesAndEveryOneGetsTheStream) {
+  ASSERT_EQ(gst_element_set_state(pipeline_, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+  std::vector<Consumer*> sinks;
+  for (int i = 0; i < 20; ++i) {
+    sinks.push_back(&connect("video/x-vp8"));
+  }
+  for (Consumer* sink : sinks) {
+    EXPECT_TRUE(receives(*sink, "video/x-vp8"));
+  }
+  // The first 8 from the element's thread, the other 12 through lanes: at most one per core
+  // (up to 4), never one per sink.
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_GE(adapter_->lanes(), 1u);
+  EXPECT_LE(adapter_->lanes(), std::min<size_t>(cores, 4));
+  EXPECT_EQ(adapter_->encoders(), 0u);
+  for (size_t i = 1; i < sinks.size(); ++i) {
+    adapter_->detach(sinks[i]->ghost);
+  }
+  EXPECT_EQ(adapter_->lanes(), 0u);  // the lanes went with their last sink
+  EXPECT_TRUE(receives(*sinks[0], "video/x-vp8"));
 }
 
 TEST_F(FormatAdapterTest, OneDecoderAndOneEncoderPerTargetFormat) {
