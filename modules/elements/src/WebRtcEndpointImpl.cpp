@@ -83,19 +83,23 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   g_signal_connect(webrtc_, "notify::connection-state",
                    G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
-    // The queue's thread is what webrtcbin blocks until DTLS is up (its transport holds RTP
-    // back until the keys are known): leaky, so a viewer whose handshake is slow or never
-    // ends drops its own oldest frames instead of blocking the source's tee, and with it
-    // every other viewer of the source.
-    GstElement* queue = gst_element_factory_make("queue", nullptr);
-    gst_util_set_object_arg(G_OBJECT(queue), "leaky", "downstream");
-    gst_bin_add(bin(), queue);
-    GstPad* sink = gst_element_get_static_pad(queue, "sink");
+    // No queue (and no thread) of ours per endpoint: the source's thread sends through to the
+    // socket. webrtcbin holds RTP back, blocking the pushing thread, until the line's DTLS
+    // keys are known: the gate drops media until then, so that a viewer whose handshake is
+    // slow or never ends costs the source's other viewers nothing.
+    GstElement* input = gst_element_factory_make("identity", nullptr);
+    g_object_set(input, "silent", TRUE, nullptr);
+    gst_bin_add(bin(), input);
+    GstPad* sink = gst_element_get_static_pad(input, "sink");
     setInput(type, sink);
-    gst_object_unref(sink);
-    inputQueues_[slotOf(type)] = queue;
+    inputs_[slotOf(type)] = input;
     inputWatches_[slotOf(type)] = {this, type, 0};
-    GstPad* src = gst_element_get_static_pad(queue, "src");
+    gst_pad_add_probe(sink,
+                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                   GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                      &WebRtcEndpointImpl::onInputGate, &inputWatches_[slotOf(type)], nullptr);
+    gst_object_unref(sink);
+    GstPad* src = gst_element_get_static_pad(input, "src");
     gst_pad_add_probe(src,
                       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
                                                    GST_PAD_PROBE_TYPE_BUFFER_LIST),

@@ -98,6 +98,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   Line* lineOf(MediaType type);
   GstPad* payloaderTarget(const Line& line);
   void dropPayloaderTarget(const Line& line, GstPad* target);
+  GstElement* queueAfter(GstPad* pad);
+  void dropQueueAfter(GstPad* pad, GstElement* queue);
   // Whether the input probes wait for onNegotiated to tell the source (see onInputData).
   void awaitSource(bool awaiting) {
     for (std::atomic<bool>& slot : awaitingSource_) {
@@ -109,6 +111,12 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   }
 
   static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
+  // Send gates (webrtc/WebRtcEndpointTransport.cpp): media reaches a line's transceiver only
+  // once that line's DTLS transport is connected; before, webrtcbin would block the source's
+  // thread, which has no queue of ours in front of it.
+  static GstPadProbeReturn onInputGate(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
+  void updateSendGates();
+  void setSendGate(size_t slot, bool open);
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
   static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
@@ -150,8 +158,12 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   std::string certificatePem_;
   std::string fingerprint_;
   GstElement* webrtc_ = nullptr;  // owned by bin()
-  std::array<GstElement*, 2> inputQueues_{};
+  std::array<GstElement*, 2> inputs_{};  // the identity each media type's input goes to
   std::array<InputWatch, 2> inputWatches_{};
+  // Each media type's DTLS transport (one of dtlsTransports_, which holds the reference) and
+  // whether it is connected: read by the input gates and onDtlsState without our lock.
+  std::array<std::atomic<GObject*>, 2> sendTransports_{};
+  std::array<std::atomic<bool>, 2> sendOpen_{};
   std::array<bool, 2> outputLinked_{};
   // Negotiated, the source not told yet; read by the input probes without our lock.
   std::array<std::atomic<bool>, 2> awaitingSource_{};

@@ -6,9 +6,11 @@
 #include "rtp/MediaPaths.hpp"
 #include "rtp/RtpNegotiation.hpp"
 
+#include <kms/sdk/Error.hpp>
 #include <kms/sdk/Gst.hpp>
 
 #include <cstring>
+#include <mutex>
 #include <string>
 
 namespace kurento {
@@ -31,7 +33,12 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   const unsigned negotiation = self->negotiation_;
   const bool awaiting = self->awaitingSource_[slotOf(watch->type)];
   const bool adapted = self->inputAdapted(watch->type);
-  std::lock_guard<std::recursive_mutex> lock(self->mutex_);
+  // This is the source's thread: it never waits for our lock (a request holding it may be
+  // waiting for the source). Busy: this buffer is dropped and the next one tries again.
+  std::unique_lock<std::recursive_mutex> lock(self->mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    return GST_PAD_PROBE_DROP;
+  }
   if (negotiation != self->negotiation_) {
     return GST_PAD_PROBE_DROP;  // what we read belongs to the previous negotiation
   }
@@ -51,10 +58,18 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     return GST_PAD_PROBE_DROP;
   }
   GstPad* target = nullptr;
+  GstElement* encoderQueue = nullptr;
   try {
     target = self->payloaderTarget(*line);
+    // We transcode for ourselves (the source cannot): in a thread of our own, not the source's.
+    GstPad* input = pad;
+    if (mediaOf(caps) != line->codec->encodedCaps) {
+      encoderQueue = self->queueAfter(pad);
+      input = gst_element_get_static_pad(encoderQueue, "src");
+      gst_object_unref(input);  // the queue keeps its pad
+    }
     rtp::SendPath path = rtp::linkSendPath(self->bin(), *line->codec, line->payloadType,
-                                           self->getMtu(), caps, pad, target);
+                                           self->getMtu(), caps, input, target);
     gst_object_unref(target);
     target = nullptr;
     self->reportTranscoding(watch->type, std::string("sender_") + lowerName(watch->type),
@@ -74,6 +89,9 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     }
     if (target != nullptr) {
       self->dropPayloaderTarget(*line, target);  // the next buffer tries again from scratch
+    }
+    if (encoderQueue != nullptr) {
+      self->dropQueueAfter(pad, encoderQueue);
     }
     gst_caps_unref(caps);
     return GST_PAD_PROBE_DROP;
@@ -119,6 +137,32 @@ void WebRtcEndpointImpl::dropPayloaderTarget(const Line& line, GstPad* target) {
     }
   }
   gst_object_unref(target);
+}
+
+// A queue linked after `pad` (started): a transcoding send path runs in its thread.
+GstElement* WebRtcEndpointImpl::queueAfter(GstPad* pad) {
+  GstElement* queue = rtp::addElement(bin(), "queue");
+  gst_element_sync_state_with_parent(queue);
+  GstPad* sink = gst_element_get_static_pad(queue, "sink");
+  const GstPadLinkReturn linked = gst_pad_link(pad, sink);
+  gst_object_unref(sink);
+  if (linked != GST_PAD_LINK_OK) {
+    dropQueueAfter(pad, queue);
+    throw kms::KurentoException(kms::ErrorCode::kUnexpectedError,
+                                std::string("cannot link the encoder's queue: ") +
+                                    gst_pad_link_get_name(linked));
+  }
+  return queue;
+}
+
+// Undoes queueAfter (a send path that could not be linked).
+void WebRtcEndpointImpl::dropQueueAfter(GstPad* pad, GstElement* queue) {
+  GstPad* sink = gst_element_get_static_pad(queue, "sink");
+  gst_pad_unlink(pad, sink);
+  gst_object_unref(sink);
+  gst_element_set_locked_state(queue, TRUE);
+  gst_element_set_state(queue, GST_STATE_NULL);
+  gst_bin_remove(bin(), queue);
 }
 
 void WebRtcEndpointImpl::onPadAdded(GstElement*, GstPad* pad, gpointer data) {

@@ -1,7 +1,9 @@
 // WebRtcEndpoint's view of its transport: the ICE candidate pair libnice selects
-// (NewCandidatePairSelected, getICECandidatePairs) and the DTLS state of webrtcbin's transports
-// (DtlsConnectionStateChange, getDtlsConnectionState).
+// (NewCandidatePairSelected, getICECandidatePairs), the DTLS state of webrtcbin's transports
+// (DtlsConnectionStateChange, getDtlsConnectionState) and the send gates that state opens.
 #include "WebRtcEndpointImpl.hpp"
+
+#include "rtp/MediaPaths.hpp"
 
 #include <kms/sdk/Gst.hpp>
 
@@ -93,32 +95,96 @@ void WebRtcEndpointImpl::onSelectedPair(GObject* agent, guint stream, guint comp
 void WebRtcEndpointImpl::watchDtls() {
   GArray* list = webrtc::transceivers(webrtc_);
   for (guint i = 0; list != nullptr && i < list->len; ++i) {
-    GObject* receiver = nullptr;
-    GObject* transport = nullptr;
-    g_object_get(g_array_index(list, GObject*, i), "receiver", &receiver, nullptr);
-    if (receiver != nullptr) {
-      g_object_get(receiver, "transport", &transport, nullptr);
-      g_object_unref(receiver);
+    // The receiver's and the sender's (the same one in webrtcbin 1.22; the gates use the latter).
+    for (const char* side : {"receiver", "sender"}) {
+      GObject* owner = nullptr;
+      GObject* transport = nullptr;
+      g_object_get(g_array_index(list, GObject*, i), side, &owner, nullptr);
+      if (owner != nullptr) {
+        g_object_get(owner, "transport", &transport, nullptr);
+        g_object_unref(owner);
+      }
+      if (transport == nullptr) {
+        continue;
+      }
+      if (std::find(dtlsTransports_.begin(), dtlsTransports_.end(), transport) !=
+          dtlsTransports_.end()) {
+        g_object_unref(transport);
+        continue;
+      }
+      dtlsTransports_.push_back(transport);  // keeps the reference
+      g_signal_connect(transport, "notify::state", G_CALLBACK(&WebRtcEndpointImpl::onDtlsState),
+                       this);
     }
-    if (transport == nullptr) {
-      continue;
-    }
-    if (std::find(dtlsTransports_.begin(), dtlsTransports_.end(), transport) !=
-        dtlsTransports_.end()) {
-      g_object_unref(transport);
-      continue;
-    }
-    dtlsTransports_.push_back(transport);  // keeps the reference
-    g_signal_connect(transport, "notify::state", G_CALLBACK(&WebRtcEndpointImpl::onDtlsState),
-                     this);
   }
   if (list != nullptr) {
     g_array_unref(list);
   }
+  updateSendGates();
+}
+
+GstPadProbeReturn WebRtcEndpointImpl::onInputGate(GstPad*, GstPadProbeInfo*, gpointer data) {
+  auto* watch = static_cast<InputWatch*>(data);
+  return watch->self->sendOpen_[slotOf(watch->type)] ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+// Which DTLS transport each negotiated line sends on (under our lock, after each description).
+void WebRtcEndpointImpl::updateSendGates() {
+  std::lock_guard<std::recursive_mutex> lock(mutex_);
+  for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
+    const size_t slot = slotOf(type);
+    const Line* line = lineOf(type);
+    GObject* transport = nullptr;
+    GArray* list = line != nullptr ? webrtc::transceivers(webrtc_) : nullptr;
+    for (guint i = 0; list != nullptr && i < list->len && transport == nullptr; ++i) {
+      auto* transceiver = g_array_index(list, GstWebRTCRTPTransceiver*, i);
+      guint mline = G_MAXUINT;
+      g_object_get(transceiver, "mlineindex", &mline, nullptr);
+      GObject* sender = nullptr;
+      if (mline == line->mline) {
+        g_object_get(transceiver, "sender", &sender, nullptr);
+      }
+      if (sender != nullptr) {
+        GObject* candidate = nullptr;
+        g_object_get(sender, "transport", &candidate, nullptr);
+        g_object_unref(sender);
+        // Only a transport we watch (and hold): onDtlsState keeps the gate current.
+        if (candidate != nullptr &&
+            std::find(dtlsTransports_.begin(), dtlsTransports_.end(), candidate) !=
+                dtlsTransports_.end()) {
+          transport = candidate;
+        }
+        if (candidate != nullptr) {
+          g_object_unref(candidate);
+        }
+      }
+    }
+    if (list != nullptr) {
+      g_array_unref(list);
+    }
+    sendTransports_[slot] = transport;
+    setSendGate(slot, transport != nullptr && dtlsState(transport) == DtlsConnectionState::CONNECTED);
+  }
+}
+
+// Opening a gate asks the source for a keyframe: what came before was dropped.
+void WebRtcEndpointImpl::setSendGate(size_t slot, bool open) {
+  if (sendOpen_[slot].exchange(open) == open || !open) {
+    return;
+  }
+  GST_INFO("%s: %s may be sent", id().c_str(), slot == 0 ? "audio" : "video");
+  GstPad* sink = gst_element_get_static_pad(inputs_[slot], "sink");
+  gst_pad_push_event(sink, rtp::newKeyframeRequest());
+  gst_object_unref(sink);
 }
 
 void WebRtcEndpointImpl::onDtlsState(GObject* transport, GParamSpec*, gpointer data) {
   auto* self = static_cast<WebRtcEndpointImpl*>(data);
+  for (size_t slot = 0; slot < self->sendTransports_.size(); ++slot) {
+    if (self->sendTransports_[slot] == transport) {
+      self->setSendGate(slot, dtlsState(transport) == DtlsConnectionState::CONNECTED);
+    }
+  }
   DtlsConnectionStateChange event;
   event.streamId = "0";
   event.componentId = "1";
@@ -216,6 +282,10 @@ void WebRtcEndpointImpl::unwatchTransport() {
     g_signal_handlers_disconnect_by_data(niceAgent_, this);
     g_object_unref(niceAgent_);
     niceAgent_ = nullptr;
+  }
+  for (size_t slot = 0; slot < sendTransports_.size(); ++slot) {
+    sendTransports_[slot] = nullptr;
+    sendOpen_[slot] = false;
   }
   for (GObject* transport : dtlsTransports_) {
     g_signal_handlers_disconnect_by_data(transport, this);
