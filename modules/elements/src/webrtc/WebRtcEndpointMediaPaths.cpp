@@ -98,6 +98,12 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   }
   gst_caps_unref(caps);
   rtp::forwardStickyEvents(pad);
+  lock.unlock();
+  // What came before this buffer was dropped, and it may be a delta frame: the viewer decodes
+  // from the next keyframe, asked for now (the source's own request travels without our lock).
+  GstPad* input = gst_element_get_static_pad(self->inputs_[slotOf(watch->type)], "sink");
+  gst_pad_push_event(input, rtp::newKeyframeRequest());
+  gst_object_unref(input);
   return GST_PAD_PROBE_REMOVE;
 }
 
