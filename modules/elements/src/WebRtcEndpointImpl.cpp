@@ -123,6 +123,7 @@ WebRtcEndpointImpl::~WebRtcEndpointImpl() {
 }
 
 void WebRtcEndpointImpl::releaseResources() {
+  closeInputs();
   if (webrtc_ != nullptr) {
     g_signal_handlers_disconnect_by_data(webrtc_, this);
   }

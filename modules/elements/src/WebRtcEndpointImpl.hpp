@@ -117,6 +117,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   static GstPadProbeReturn onInputGate(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
   void updateSendGates();
   void setSendGate(size_t slot, bool open);
+  void closeInputs();
   static void onIceCandidate(GstElement* webrtc, guint mline, gchar* candidate, gpointer self);
   static void onPadAdded(GstElement* webrtc, GstPad* pad, gpointer self);
   static void onGatheringState(GObject* webrtc, GParamSpec*, gpointer self);
@@ -164,6 +165,7 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   // whether it is connected: read by the input gates and onDtlsState without our lock.
   std::array<std::atomic<GObject*>, 2> sendTransports_{};
   std::array<std::atomic<bool>, 2> sendOpen_{};
+  std::atomic<bool> inputsClosed_{false};  // released: no media goes in any more
   std::array<bool, 2> outputLinked_{};
   // Negotiated, the source not told yet; read by the input probes without our lock.
   std::array<std::atomic<bool>, 2> awaitingSource_{};

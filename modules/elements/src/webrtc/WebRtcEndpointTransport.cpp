@@ -125,7 +125,22 @@ void WebRtcEndpointImpl::watchDtls() {
 
 GstPadProbeReturn WebRtcEndpointImpl::onInputGate(GstPad*, GstPadProbeInfo*, gpointer data) {
   auto* watch = static_cast<InputWatch*>(data);
-  return watch->self->sendOpen_[slotOf(watch->type)] ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  WebRtcEndpointImpl* self = watch->self;
+  return !self->inputsClosed_ && self->sendOpen_[slotOf(watch->type)] ? GST_PAD_PROBE_OK
+                                                                       : GST_PAD_PROBE_DROP;
+}
+
+// Release: the gates close for good, then each input's stream lock is taken once, so that a
+// buffer already past its gate (the source's thread, inside webrtcbin) has left before the
+// endpoint is unlinked and stopped. Called with no lock held: that buffer may need one.
+void WebRtcEndpointImpl::closeInputs() {
+  inputsClosed_ = true;
+  for (GstElement* input : inputs_) {
+    GstPad* sink = gst_element_get_static_pad(input, "sink");
+    GST_PAD_STREAM_LOCK(sink);
+    GST_PAD_STREAM_UNLOCK(sink);
+    gst_object_unref(sink);
+  }
 }
 
 // Which DTLS transport each negotiated line sends on (under our lock, after each description).
@@ -169,7 +184,7 @@ void WebRtcEndpointImpl::updateSendGates() {
 
 // Opening a gate asks the source for a keyframe: what came before was dropped.
 void WebRtcEndpointImpl::setSendGate(size_t slot, bool open) {
-  if (sendOpen_[slot].exchange(open) == open || !open) {
+  if (sendOpen_[slot].exchange(open) == open || !open || inputsClosed_) {
     return;
   }
   GST_INFO("%s: %s may be sent", id().c_str(), slot == 0 ? "audio" : "video");
