@@ -1,4 +1,5 @@
-// The lean send-only transport's RTP pieces on bytes: the rewriting per viewer.
+// The lean send-only transport's RTP pieces on bytes: the rewriting per viewer and the history
+// that NACKs are answered from.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "LeanTestBytes.hpp"
+#include "webrtc/lean/PacketHistory.hpp"
 #include "webrtc/lean/RtpRewriter.hpp"
 
 namespace lean = kurento::webrtc::lean;
@@ -303,4 +305,76 @@ TEST(LeanRtpRewriter, NanosecondsPerPacket) {
               in.size(), ns);
   EXPECT_EQ(rewriter.counters().packets, static_cast<uint32_t>(kPackets));
   EXPECT_EQ(get16(out + 2), static_cast<uint16_t>(1000 + kPackets - 1));
+}
+
+// ---- PacketHistory ----
+
+namespace {
+
+Bytes sentPacket(uint16_t seq, size_t payloadBytes = 100) {
+  RtpSpec spec;
+  spec.seq = seq;
+  spec.payloadBytes = payloadBytes;
+  return makeRtp(spec);
+}
+
+bool holds(const lean::PacketHistory& history, const Bytes& packet, int64_t nowUs) {
+  const auto view = history.fetch(get16(&packet[2]), nowUs);
+  return view && view->size == packet.size() &&
+         std::memcmp(view->data, packet.data(), packet.size()) == 0;
+}
+
+}  // namespace
+
+TEST(LeanPacketHistory, KeepsTheLastPacketsAcrossWraparound) {
+  lean::PacketHistory history;  // 512 packets, 512 KiB, 1 s
+  const int64_t t = 5000000;
+  // 600 packets from 65200: the numbers wrap at 65535 -> 0 after 336 of them.
+  for (int i = 0; i < 600; ++i) {
+    ASSERT_TRUE(history.store(sentPacket(static_cast<uint16_t>(65200 + i)).data(), 112, t));
+  }
+  for (int i = 0; i < 600; ++i) {
+    const auto seq = static_cast<uint16_t>(65200 + i);
+    EXPECT_EQ(holds(history, sentPacket(seq), t), i >= 600 - 512) << "seq " << seq;
+  }
+  EXPECT_FALSE(history.fetch(1234, t));
+}
+
+TEST(LeanPacketHistory, ForgetsByAgeAndByBytes) {
+  lean::PacketHistoryConfig config;
+  config.maxPackets = 64;
+  config.maxBytes = 1000;  // fewer than 64 packets of 112 bytes
+  config.maxAgeMs = 1000;
+  lean::PacketHistory history(config);
+  EXPECT_EQ(history.capacityBytes(), 1000u);
+  for (uint16_t seq = 0; seq < 20; ++seq) {
+    ASSERT_TRUE(history.store(sentPacket(seq).data(), 112, seq * 1000));
+  }
+  // 1000 bytes hold 8 packets in one piece each; the ring's tail of 104 bytes is skipped.
+  for (uint16_t seq = 0; seq < 20; ++seq) {
+    EXPECT_EQ(holds(history, sentPacket(seq), 20000), seq >= 12) << "seq " << seq;
+  }
+  EXPECT_TRUE(holds(history, sentPacket(19), 19000 + 1000000));
+  EXPECT_FALSE(holds(history, sentPacket(19), 19000 + 1000001));
+  EXPECT_FALSE(history.store(sentPacket(0, 1000).data(), 1012, 0));  // beyond maxBytes
+  EXPECT_FALSE(history.store(sentPacket(0).data(), 11, 0));
+  history.clear();
+  EXPECT_FALSE(history.fetch(19, 20000));
+}
+
+TEST(LeanPacketHistory, StoresWhatTheRewriterSent) {
+  lean::RtpRewriter rewriter(viewerConfig(65530, 0));
+  lean::PacketHistory history;
+  std::vector<Bytes> sent;
+  for (uint16_t seq = 0; seq < 12; ++seq) {
+    RtpSpec spec;
+    spec.seq = seq;
+    spec.extensionWords = 1;
+    sent.push_back(rewrite(rewriter, makeRtp(spec)));
+    history.store(sent.back().data(), sent.back().size(), kWallUs);
+  }
+  for (const Bytes& packet : sent) {
+    EXPECT_TRUE(holds(history, packet, kWallUs));
+  }
+  EXPECT_EQ(get16(&sent.back()[2]), 5);  // 65530 + 11, wrapped
 }
