@@ -1,5 +1,5 @@
 // The lean send-only transport's RTP pieces on bytes: the rewriting per viewer and the history
-// that NACKs are answered from.
+// that NACKs are answered from (its RTCP is LeanRtcpTest.cpp's, in the same binary).
 #include <gtest/gtest.h>
 
 #include <chrono>
