@@ -34,6 +34,13 @@ void ensureGst() {
   (void)initialized;
 }
 
+// gtest_discover_tests runs each test alone: GStreamer is initialized before any of them.
+class GstEnvironment : public testing::Environment {
+ public:
+  void SetUp() override { ensureGst(); }
+};
+testing::Environment* const gstEnvironment = testing::AddGlobalTestEnvironment(new GstEnvironment);
+
 // The viewer's side: RTCP written with GStreamer's own builder.
 class RtcpWriter {
  public:

@@ -10,6 +10,8 @@
 // Receiving: the viewer's compound (or reduced-size, RFC 5506) packet: report blocks (with the RTT
 // from LSR/DLSR, RFC 3550 6.4.1), PLI, FIR (a repeated sequence number is not a new request),
 // REMB, generic NACK; everything else is counted in otherPackets.
+//
+// GStreamer must be initialized (gst_init) first: both wrap the bytes in a GstBuffer.
 #pragma once
 
 #include <array>
