@@ -69,14 +69,13 @@ srtp_t createContext(const Profile& profile, const uint8_t* key, const uint8_t* 
   return *status == srtp_err_status_ok ? context : nullptr;
 }
 
-bool gcmWorks() {
-  const Profile& gcm = *profileOf(SRTP_AEAD_AES_128_GCM);
+// Whether libsrtp makes contexts of `profile` (AES-GCM needs a crypto library behind it).
+bool works(const Profile& profile) {
   const uint8_t zeros[32] = {};
   srtp_err_status_t status;
-  srtp_t context = createContext(gcm, zeros, zeros, true, &status);
+  srtp_t context = createContext(profile, zeros, zeros, true, &status);
   if (context == nullptr) {
-    GST_WARNING("libsrtp cannot make AES-GCM contexts (status %d): offering AES-CM only",
-                static_cast<int>(status));
+    GST_INFO("libsrtp cannot make %lu contexts (status %d)", profile.id, static_cast<int>(status));
     return false;
   }
   srtp_dealloc(context);
@@ -90,16 +89,21 @@ struct LibSrtp {
 
 const LibSrtp& libSrtp() {
   // A function-local static: initialized once, thread-safely, and never torn down (other
-  // libraries in the process, GStreamer's srtp plugin, may share libsrtp).
+  // libraries in the process, GStreamer's srtp plugin, share libsrtp).
   static const LibSrtp library = [] {
     LibSrtp result;
+    // Initialized before (by GStreamer's srtp plugin), libsrtp runs its self-tests again here
+    // and may report a failure of one of them: what counts is whether contexts can be made.
     const srtp_err_status_t status = srtp_init();
     if (status != srtp_err_status_ok) {
-      GST_ERROR("srtp_init failed with status %d", static_cast<int>(status));
+      GST_WARNING("srtp_init: status %d", static_cast<int>(status));
+    }
+    result.ready = works(*profileOf(SRTP_AES128_CM_SHA1_80));
+    if (!result.ready) {
+      GST_ERROR("libsrtp cannot make AES-CM contexts: no SRTP");
       return result;
     }
-    result.ready = true;
-    if (gcmWorks()) {
+    if (works(*profileOf(SRTP_AEAD_AES_128_GCM))) {
       result.profiles = "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80";
     }
     GST_INFO("libsrtp %s, offering %s", srtp_get_version_string(), result.profiles);
