@@ -1,6 +1,7 @@
 // Our DTLS-SRTP session against GStreamer's own (dtlssrtpenc/dtlssrtpdec, as webrtcbin uses
-// them): datagrams moved through appsrc/appsink, a handshake to connected on both sides, and
-// RTP we protect decrypted by GStreamer's srtpdec, keyed by dtlssrtpdec itself.
+// them): datagrams moved through appsrc/appsink, a handshake to connected on both sides, RTP we
+// protect decrypted by GStreamer's srtpdec (keyed by dtlssrtpdec itself) and RTP its srtpenc
+// protects unprotected by us.
 #include "DtlsSrtpTestPeers.hpp"
 
 #include <gst/app/gstappsink.h>
@@ -49,6 +50,11 @@ class GstPeer {
     GstElement* rtcp = gst_element_factory_make("fakesink", nullptr);
     encoder_ = gst_element_factory_make("dtlssrtpenc", nullptr);
     out_ = gst_element_factory_make("appsink", nullptr);
+    media_ = gst_element_factory_make("appsrc", nullptr);
+    GstCaps* caps = gst_caps_from_string(
+        "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
+    g_object_set(media_, "is-live", TRUE, "format", GST_FORMAT_TIME, "caps", caps, nullptr);
+    gst_caps_unref(caps);
     g_object_set(net_, "is-live", TRUE, "format", GST_FORMAT_TIME, nullptr);
     // The certificate first: the connection is made with the agent of the PEM set before.
     g_object_set(decoder_, "pem", certificate.pem.c_str(), "connection-id", id.c_str(), nullptr);
@@ -56,11 +62,13 @@ class GstPeer {
     g_object_set(rtp_, "sync", FALSE, nullptr);
     g_object_set(rtcp, "sync", FALSE, "async", FALSE, nullptr);
     g_object_set(out_, "sync", FALSE, "async", FALSE, nullptr);
-    gst_bin_add_many(GST_BIN(pipeline_), net_, decoder_, rtp_, rtcp, encoder_, out_, nullptr);
+    gst_bin_add_many(GST_BIN(pipeline_), net_, decoder_, rtp_, rtcp, encoder_, out_, media_,
+                     nullptr);
     gst_element_link(net_, decoder_);
     gst_element_link_pads(decoder_, "rtp_src", rtp_, "sink");
     gst_element_link_pads(decoder_, "rtcp_src", rtcp, "sink");
     gst_element_link(encoder_, out_);
+    gst_element_link_pads(media_, "src", encoder_, "rtp_sink_0");
   }
   ~GstPeer() {
     gst_element_set_state(pipeline_, GST_STATE_NULL);
@@ -76,9 +84,24 @@ class GstPeer {
                             gst_buffer_new_memdup(data, size));  // takes the buffer
   }
 
+  // RTP for dtlssrtpenc to protect and send.
+  void pushRtp(const std::vector<uint8_t>& packet) {
+    gst_app_src_push_buffer(GST_APP_SRC(media_),
+                            gst_buffer_new_memdup(packet.data(), packet.size()));
+  }
+
   // The next datagram dtlssrtpenc sent, or an empty vector after `timeoutMs`.
   std::vector<uint8_t> sent(int timeoutMs) { return pull(out_, timeoutMs); }
   std::vector<uint8_t> decrypted(int timeoutMs) { return pull(rtp_, timeoutMs); }
+
+  // The certificate GStreamer received in the handshake, PEM.
+  std::string peerPem() const {
+    gchar* pem = nullptr;
+    g_object_get(decoder_, "peer-pem", &pem, nullptr);
+    std::string text = pem != nullptr ? pem : "";
+    g_free(pem);
+    return text;
+  }
 
   bool connected() const {
     GParamSpec* spec =
@@ -106,6 +129,7 @@ class GstPeer {
   GstElement* rtp_;
   GstElement* encoder_;
   GstElement* out_;
+  GstElement* media_;
 };
 
 void handshake(DtlsSrtpSession& ours, GstPeer& theirs) {
@@ -136,9 +160,27 @@ void expectRtpDecryptedByGstreamer(DtlsSrtpSession& ours, GstPeer& theirs) {
   }
 }
 
+// What GStreamer's srtpenc protects, we unprotect.
+void expectGstreamerRtpDecryptedByUs(DtlsSrtpSession& ours, GstPeer& theirs) {
+  for (uint16_t sequence = 1; sequence <= 3; ++sequence) {
+    const std::vector<uint8_t> plain = rtpPacket(0x0a0b0c0d, sequence, 300);
+    theirs.pushRtp(plain);
+    std::vector<uint8_t> packet;
+    for (int i = 0; i < 100 && (packet.empty() || isDtlsPacket(packet.data(), packet.size()));
+         ++i) {
+      packet = theirs.sent(30);
+    }
+    ASSERT_FALSE(packet.empty()) << "GStreamer sent no SRTP for packet " << sequence;
+    size_t size = packet.size();
+    ASSERT_TRUE(ours.unprotectRtp(packet.data(), &size)) << "packet " << sequence;
+    packet.resize(size);
+    EXPECT_EQ(packet, plain) << "packet " << sequence;
+  }
+}
+
 class DtlsSrtpInteropTest : public ::testing::TestWithParam<DtlsRole> {};
 
-TEST_P(DtlsSrtpInteropTest, HandshakesWithGstreamerWhichDecryptsOurRtp) {
+TEST_P(DtlsSrtpInteropTest, HandshakeAndSrtpBothWaysWithGstreamer) {
   for (const char* element : {"dtlssrtpenc", "dtlssrtpdec", "appsrc", "appsink"}) {
     if (GstElementFactory* factory = gst_element_factory_find(element)) {
       gst_object_unref(factory);
@@ -156,8 +198,12 @@ TEST_P(DtlsSrtpInteropTest, HandshakesWithGstreamerWhichDecryptsOurRtp) {
   handshake(ours, theirs);
   ASSERT_EQ(ours.state(), DtlsState::kConnected) << ours.error();
   ASSERT_TRUE(theirs.connected());
+  const std::string seen = theirs.peerPem();
+  EXPECT_FALSE(seen.empty());
+  EXPECT_NE(ourCertificate.pem.find(seen.substr(0, seen.find("-----END"))), std::string::npos);
   std::cout << "GStreamer and we agreed on " << ours.srtpProfile() << "\n";
   expectRtpDecryptedByGstreamer(ours, theirs);
+  expectGstreamerRtpDecryptedByUs(ours, theirs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Roles, DtlsSrtpInteropTest,
