@@ -157,7 +157,6 @@ bool DtlsSrtpSession::createSsl() {
   SSL_set_verify(ssl_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &verifyPeer);
   SSL_set_info_callback(ssl_, &onInfo);
   SSL_set_options(ssl_, SSL_OP_NO_QUERY_MTU);
-  SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
   if (SSL_set_cipher_list(ssl_, kCipherSuites) != 1) {
     fail("OpenSSL has none of the cipher suites " + std::string(kCipherSuites));
     return false;

@@ -6,6 +6,11 @@
 // Threads: start, receive, handleTimeout and close belong to one thread (the transport's event
 // loop); protectRtp/protectRtcp/unprotectRtp/unprotectRtcp and state/error/srtpProfile may be
 // called from any thread.
+//
+// Memory: a connected session holds about 110 KiB of heap (dtls_srtp_test measures it), some
+// 75 KiB of them OpenSSL's (the SSL object with its DTLS record buffers; SSL_MODE_RELEASE_BUFFERS
+// changes nothing for DTLS) and 35 KiB libsrtp's (two AES-GCM contexts; 58 KiB with AES-CM).
+// The SSL_CTX, about 21 KiB with its key, is shared by the sessions of one certificate.
 #pragma once
 
 #include <atomic>
@@ -54,7 +59,8 @@ class DtlsSrtpSession {
 
   // Client: sends the ClientHello. Server: waits for one.
   void start();
-  // A DTLS datagram from the peer. Anything else (garbage, truncated records) is dropped.
+  // A DTLS datagram from the peer. Anything else (garbage, truncated records) is dropped. A
+  // server not started yet starts with it.
   void receive(const uint8_t* data, size_t size);
   // Milliseconds until handleTimeout is due (0: now), -1 when no retransmission is pending.
   int64_t timeoutMs() const;
