@@ -7,6 +7,8 @@ pkg_check_modules(GST_RTP REQUIRED IMPORTED_TARGET gstreamer-rtp-1.0>=1.22 gstre
 pkg_check_modules(GST_WEBRTC REQUIRED IMPORTED_TARGET gstreamer-webrtc-1.0>=1.22)
 # WebRtcEndpoint networkInterfaces: local addresses given to webrtcbin's libnice agent.
 pkg_check_modules(NICE REQUIRED IMPORTED_TARGET nice>=0.1.18)
+# Lean WebRTC transport (webrtc/lean/DtlsSrtp): SRTP keyed by our own DTLS handshake.
+pkg_check_modules(SRTP REQUIRED IMPORTED_TARGET libsrtp2>=2.4)
 # Recording uploads to http(s) targets (recorder/HttpUploader).
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl>=7.85)
 # PlayerEndpoint and RecorderEndpoint (elements): appsrc/appsink between their pipelines.

@@ -10,7 +10,7 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-nice
   libboost-dev libboost-program-options-dev libboost-filesystem-dev libboost-system-dev
   rapidjson-dev libssl-dev libgtest-dev libopencv-dev
-  libnice-dev libcurl4-gnutls-dev
+  libnice-dev libcurl4-gnutls-dev libsrtp2-dev
   libzbar-dev opencv-data
 )
 if [[ "${1:-}" == "--tests" ]]; then
