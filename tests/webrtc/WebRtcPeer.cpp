@@ -188,6 +188,15 @@ std::string WebRtcPeer::answerOffer(const std::string& offer, CandidateHandler o
   return createLocal(false);
 }
 
+std::string WebRtcPeer::createOffer(CandidateHandler onCandidate) {
+  candidateHandler_ = std::move(onCandidate);
+  g_signal_connect(webrtc_, "notify::ice-gathering-state",
+                   G_CALLBACK(&WebRtcPeer::onGatheringState), this);
+  return createLocal(true);
+}
+
+void WebRtcPeer::acceptAnswer(const std::string& answer) { setRemote(answer, false); }
+
 void WebRtcPeer::addCandidate(guint mline, const std::string& candidate) {
   g_signal_emit_by_name(webrtc_, "add-ice-candidate", mline, candidate.c_str());
 }

@@ -50,6 +50,10 @@ class WebRtcPeer {
   using CandidateHandler = std::function<void(guint, const std::string&)>;
   std::string answerOffer(const std::string& offer, CandidateHandler onCandidate);
   void addCandidate(guint mline, const std::string& candidate);
+  // The same, the peer offering: its offer (set as its local description), its candidates to
+  // `onCandidate`; acceptAnswer takes the other side's answer.
+  std::string createOffer(CandidateHandler onCandidate);
+  void acceptAnswer(const std::string& answer);
 
   // Waits until `count` video frames were decoded in all; false on timeout.
   bool waitForFrames(uint64_t count, std::chrono::milliseconds timeout) const;

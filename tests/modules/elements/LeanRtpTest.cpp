@@ -324,6 +324,47 @@ bool holds(const lean::PacketHistory& history, const Bytes& packet, int64_t nowU
          std::memcmp(view->data, packet.data(), packet.size()) == 0;
 }
 
+// A NACK names the viewer's number: it maps back to the source's packet, which is written again
+// exactly as it was sent, nothing counted; numbers of the source before a switch do not map.
+TEST(LeanRtpRewriter, NackedNumbersMapBackToTheSourcePacketUntilTheSourceChanges) {
+  lean::RtpRewriter rewriter(viewerConfig(1000, 5000));
+  std::vector<Bytes> sources;
+  std::vector<Bytes> sent;
+  for (uint16_t i = 0; i < 5; ++i) {
+    RtpSpec spec;
+    spec.seq = static_cast<uint16_t>(65533 + i);  // across 65535 -> 0
+    spec.timestamp = 90000 + 3000u * i;
+    spec.extensionWords = 1;
+    sources.push_back(makeRtp(spec));
+    sent.push_back(rewrite(rewriter, sources.back()));
+  }
+  const uint32_t packets = rewriter.counters().packets;
+  for (size_t i = 0; i < sent.size(); ++i) {
+    const uint16_t seq = get16(&sent[i][2]);
+    const std::optional<uint16_t> source = rewriter.sourceSeq(seq);
+    ASSERT_TRUE(source.has_value());
+    EXPECT_EQ(*source, static_cast<uint16_t>(65533 + i));
+    Bytes again(1500);
+    size_t size = 0;
+    ASSERT_TRUE(rewriter.rewriteAgain(sources[i].data(), sources[i].size(), again.data(),
+                                      again.size(), size));
+    again.resize(size);
+    EXPECT_EQ(again, sent[i]);
+  }
+  EXPECT_EQ(rewriter.counters().packets, packets);
+  EXPECT_FALSE(rewriter.sourceSeq(static_cast<uint16_t>(get16(&sent.back()[2]) + 1)));  // not yet
+  rewriter.switchSource();
+  RtpSpec other;
+  other.seq = 400;
+  other.ssrc = 0x33333333;
+  rewrite(rewriter, makeRtp(other));
+  EXPECT_FALSE(rewriter.sourceSeq(get16(&sent[0][2])));
+  size_t size = 0;
+  Bytes again(1500);
+  EXPECT_FALSE(rewriter.rewriteAgain(sources[0].data(), sources[0].size(), again.data(),
+                                     again.size(), size));
+}
+
 }  // namespace
 
 TEST(LeanPacketHistory, KeepsTheLastPacketsAcrossWraparound) {

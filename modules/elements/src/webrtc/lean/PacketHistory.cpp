@@ -19,14 +19,15 @@ PacketHistory::PacketHistory(const PacketHistoryConfig& config) : config_(config
     config_.maxBytes = 1;
   }
   slots_.resize(config_.maxPackets);
-  ring_.resize(config_.maxBytes);
+  // Not value-initialized: the ring's pages become resident only as packets fill them.
+  ring_.reset(new uint8_t[config_.maxBytes]);
 }
 
 bool PacketHistory::store(const uint8_t* packet, size_t size, int64_t nowUs) {
-  if (packet == nullptr || size < kRtpHeaderBytes || size > ring_.size()) {
+  if (packet == nullptr || size < kRtpHeaderBytes || size > config_.maxBytes) {
     return false;
   }
-  const uint64_t ringBytes = ring_.size();
+  const uint64_t ringBytes = config_.maxBytes;
   // A packet is kept in one piece: when it does not fit before the ring's end, the tail is
   // skipped and it starts again at offset 0.
   uint64_t offset = head_ % ringBytes;
@@ -34,7 +35,7 @@ bool PacketHistory::store(const uint8_t* packet, size_t size, int64_t nowUs) {
     head_ += ringBytes - offset;
     offset = 0;
   }
-  std::memcpy(ring_.data() + offset, packet, size);
+  std::memcpy(ring_.get() + offset, packet, size);
   const uint16_t seq = static_cast<uint16_t>((packet[2] << 8) | packet[3]);
   Slot& slot = slots_[seq % slots_.size()];
   slot.start = head_;
@@ -52,13 +53,13 @@ std::optional<ByteView> PacketHistory::fetch(uint16_t seq, int64_t nowUs) const 
     return std::nullopt;
   }
   // Overwritten once the ring has gone round past the packet's first byte.
-  if (head_ - slot.start > ring_.size()) {
+  if (head_ - slot.start > config_.maxBytes) {
     return std::nullopt;
   }
   if (config_.maxAgeMs > 0 && nowUs - slot.storedUs > config_.maxAgeMs * 1000) {
     return std::nullopt;
   }
-  return ByteView{ring_.data() + slot.start % ring_.size(), slot.size};
+  return ByteView{ring_.get() + slot.start % config_.maxBytes, slot.size};
 }
 
 void PacketHistory::clear() {

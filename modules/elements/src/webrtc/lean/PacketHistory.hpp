@@ -3,7 +3,8 @@
 // sequence number; the SRTP side must then allow a repeated index, e.g. libsrtp's
 // allow_repeat_tx).
 //
-// Bounded memory, all of it taken at construction: maxPackets slots (rounded up to a power of
+// Bounded memory, all of it reserved at construction (the ring's pages become resident as
+// packets fill them): maxPackets slots (rounded up to a power of
 // two, at most 65536) indexed by sequence number
 // and one ring of maxBytes for their bytes. A packet is forgotten when its slot is reused (by a
 // sequence number maxPackets later), when the ring has wrapped over its bytes, or when it is
@@ -12,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -40,7 +42,7 @@ class PacketHistory {
   std::optional<ByteView> fetch(uint16_t seq, int64_t nowUs) const;
 
   void clear();
-  size_t capacityBytes() const { return ring_.size(); }
+  size_t capacityBytes() const { return config_.maxBytes; }
 
  private:
   struct Slot {
@@ -53,7 +55,7 @@ class PacketHistory {
 
   PacketHistoryConfig config_;
   std::vector<Slot> slots_;
-  std::vector<uint8_t> ring_;
+  std::unique_ptr<uint8_t[]> ring_;
   uint64_t head_ = 0;  // bytes written to the ring so far, counting the skipped tails
 };
 

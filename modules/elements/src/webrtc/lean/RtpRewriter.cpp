@@ -80,6 +80,8 @@ void RtpRewriter::start(uint16_t srcSeq, uint32_t srcTimestamp, uint32_t srcSsrc
   seqOffset_ = static_cast<uint16_t>(firstSeq_ - srcSeq);
   timestampOffset_ = firstTimestamp_ - srcTimestamp;
   lastSrcSeq_ = static_cast<uint16_t>(srcSeq - 1);
+  baseOutSeq_ = firstSeq_;
+  lastOutSeq_ = static_cast<uint16_t>(firstSeq_ - 1);
 }
 
 void RtpRewriter::rebase(uint16_t srcSeq, uint32_t srcTimestamp, uint32_t srcSsrc,
@@ -97,6 +99,7 @@ void RtpRewriter::rebase(uint16_t srcSeq, uint32_t srcTimestamp, uint32_t srcSsr
   const uint32_t next = counters_.lastRtpTimestamp + static_cast<uint32_t>(elapsedTicks);
   timestampOffset_ = next - srcTimestamp;
   lastSrcSeq_ = static_cast<uint16_t>(srcSeq - 1);
+  baseOutSeq_ = static_cast<uint16_t>(lastOutSeq_ + 1);
 }
 
 bool RtpRewriter::isRestart(uint16_t srcSeq, uint32_t srcSsrc) const {
@@ -127,21 +130,7 @@ bool RtpRewriter::rewrite(const uint8_t* packet, size_t size, int64_t nowWallUs,
   }
   const uint16_t outSeq = static_cast<uint16_t>(srcSeq + seqOffset_);
   const uint32_t outTimestamp = srcTimestamp + timestampOffset_;
-  const uint8_t first = dropped > 0 ? static_cast<uint8_t>(packet[0] & ~kExtensionBit) : packet[0];
-  const uint8_t second =
-      static_cast<uint8_t>((packet[1] & kMarkerBit) | (config_.payloadType & 0x7f));
-
-  // memmove: out may be packet itself (the tail then moves back over the dropped block).
-  const size_t tail = layout.headerBytes + dropped;
-  std::memmove(out + kFixedHeaderBytes, packet + kFixedHeaderBytes,
-               layout.headerBytes - kFixedHeaderBytes);
-  std::memmove(out + layout.headerBytes, packet + tail, size - tail);
-  out[0] = first;
-  out[1] = second;
-  write16(out + 2, outSeq);
-  write32(out + 4, outTimestamp);
-  write32(out + 8, config_.ssrc);
-  outSize = size - dropped;
+  outSize = writeCopy(packet, size, layout, outSeq, outTimestamp, out);
 
   if (static_cast<int16_t>(static_cast<uint16_t>(srcSeq - lastSrcSeq_)) > 0) {
     lastSrcSeq_ = srcSeq;
@@ -152,6 +141,54 @@ bool RtpRewriter::rewrite(const uint8_t* packet, size_t size, int64_t nowWallUs,
   counters_.packets++;
   counters_.octets += static_cast<uint32_t>(layout.payloadBytes);
   counters_.sent = true;
+  return true;
+}
+
+size_t RtpRewriter::writeCopy(const uint8_t* packet, size_t size, const RtpLayout& layout,
+                              uint16_t outSeq, uint32_t outTimestamp, uint8_t* out) const {
+  const size_t dropped = config_.keepExtensions ? 0 : layout.extensionBytes;
+  const uint8_t first = dropped > 0 ? static_cast<uint8_t>(packet[0] & ~kExtensionBit) : packet[0];
+  const uint8_t second =
+      static_cast<uint8_t>((packet[1] & kMarkerBit) | (config_.payloadType & 0x7f));
+  // memmove: out may be packet itself (the tail then moves back over the dropped block).
+  const size_t tail = layout.headerBytes + dropped;
+  std::memmove(out + kFixedHeaderBytes, packet + kFixedHeaderBytes,
+               layout.headerBytes - kFixedHeaderBytes);
+  std::memmove(out + layout.headerBytes, packet + tail, size - tail);
+  out[0] = first;
+  out[1] = second;
+  write16(out + 2, outSeq);
+  write32(out + 4, outTimestamp);
+  write32(out + 8, config_.ssrc);
+  return size - dropped;
+}
+
+std::optional<uint16_t> RtpRewriter::sourceSeq(uint16_t seq) const {
+  if (!started_) {
+    return std::nullopt;
+  }
+  const int sinceBase = static_cast<int16_t>(static_cast<uint16_t>(seq - baseOutSeq_));
+  const int beforeLast = static_cast<int16_t>(static_cast<uint16_t>(lastOutSeq_ - seq));
+  if (sinceBase < 0 || beforeLast < 0) {
+    return std::nullopt;
+  }
+  return static_cast<uint16_t>(seq - seqOffset_);
+}
+
+bool RtpRewriter::rewriteAgain(const uint8_t* packet, size_t size, uint8_t* out,
+                               size_t outCapacity, size_t& outSize) const {
+  RtpLayout layout;
+  if (!started_ || out == nullptr || !parseRtpLayout(packet, size, layout) ||
+      read32(packet + 8) != srcSsrc_) {
+    return false;
+  }
+  const size_t dropped = config_.keepExtensions ? 0 : layout.extensionBytes;
+  if (outCapacity < size - dropped) {
+    return false;
+  }
+  const uint16_t outSeq = static_cast<uint16_t>(read16(packet + 2) + seqOffset_);
+  const uint32_t outTimestamp = read32(packet + 4) + timestampOffset_;
+  outSize = writeCopy(packet, size, layout, outSeq, outTimestamp, out);
   return true;
 }
 

@@ -63,6 +63,14 @@ class RtpRewriter {
   bool rewrite(const uint8_t* packet, size_t size, int64_t nowWallUs, uint8_t* out,
                size_t outCapacity, size_t& outSize);
 
+  // NACKs: the source's number of the packet sent as `seq` under the current mapping; nullopt
+  // for a number not sent since the last rebase (another source's) or not sent yet.
+  std::optional<uint16_t> sourceSeq(uint16_t seq) const;
+  // The viewer's copy of a source packet sent before (from a history), under the current
+  // mapping, nothing counted; false when it is malformed or of another source.
+  bool rewriteAgain(const uint8_t* packet, size_t size, uint8_t* out, size_t outCapacity,
+                    size_t& outSize) const;
+
   // The next packet comes from another source (or the same one restarted).
   void switchSource() { rebase_ = true; }
 
@@ -74,6 +82,9 @@ class RtpRewriter {
   void start(uint16_t srcSeq, uint32_t srcTimestamp, uint32_t srcSsrc);
   void rebase(uint16_t srcSeq, uint32_t srcTimestamp, uint32_t srcSsrc, int64_t nowWallUs);
   bool isRestart(uint16_t srcSeq, uint32_t srcSsrc) const;
+  // Writes the viewer's copy of `packet` (parsed as `layout`) with `outSeq`; returns its size.
+  size_t writeCopy(const uint8_t* packet, size_t size, const RtpLayout& layout, uint16_t outSeq,
+                   uint32_t outTimestamp, uint8_t* out) const;
 
   RtpStreamConfig config_;
   SenderCounters counters_;
@@ -84,6 +95,7 @@ class RtpRewriter {
   uint16_t seqOffset_ = 0;
   uint32_t timestampOffset_ = 0;
   uint16_t lastOutSeq_ = 0;
+  uint16_t baseOutSeq_ = 0;  // the first number sent since the last start or rebase
   uint16_t firstSeq_ = 0;
   uint32_t firstTimestamp_ = 0;
 };
