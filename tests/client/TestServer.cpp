@@ -69,9 +69,17 @@ TestServer::TestServer(const std::string& webRtcInterfaces) : port_(freePort()) 
   // ICE on the loopback only by default: other tests running beside this one create and
   // destroy interfaces (node.remb's network namespace and its veth pair); a call whose pair
   // went through such an address stopped when it disappeared.
-  if (!webRtcInterfaces.empty()) {
-    std::ofstream(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini")
-        << "networkInterfaces=" << webRtcInterfaces << "\n";
+  // KMS_TEST_LEAN=1: receive-only viewers are served by the lean send-only transport.
+  const char* lean = std::getenv("KMS_TEST_LEAN");
+  const bool leanTransport = lean != nullptr && std::string(lean) == "1";
+  if (!webRtcInterfaces.empty() || leanTransport) {
+    std::ofstream ini(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini");
+    if (!webRtcInterfaces.empty()) {
+      ini << "networkInterfaces=" << webRtcInterfaces << "\n";
+    }
+    if (leanTransport) {
+      ini << "leanSendTransport=true\n";
+    }
   }
 
   int pipeFds[2];

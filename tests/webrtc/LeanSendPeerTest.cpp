@@ -26,10 +26,13 @@ using namespace std::chrono_literals;
 // Collects what the transport reports, and passes its candidates to the viewer.
 class Events : public LeanPeerListener {
  public:
-  explicit Events(WebRtcPeer& viewer) : viewer_(viewer) {}
+  explicit Events(WebRtcPeer& viewer) : viewer_(&viewer) {}
   void onLocalCandidate(const std::string& candidate) override {
-    viewer_.addCandidate(0, candidate);
+    if (WebRtcPeer* viewer = viewer_) {
+      viewer->addCandidate(0, candidate);
+    }
   }
+  void forgetViewer() { viewer_ = nullptr; }
   void onGatheringDone() override { gathered = true; }
   void onIceState(IceState state) override {
     if (state == IceState::kConnected || state == IceState::kReady) {
@@ -47,6 +50,7 @@ class Events : public LeanPeerListener {
   }
   void onKeyframeRequest() override { ++keyframeRequests; }
   void onRemb(uint64_t bitrateBps) override { rembBps = bitrateBps; }
+  void onPeerSilent(bool silent) override { peerSilent = silent; }
 
   bool waitForDtls(DtlsState wanted, std::chrono::milliseconds timeout) {
     std::unique_lock<std::mutex> lock(mutex);
@@ -59,13 +63,14 @@ class Events : public LeanPeerListener {
   std::atomic<bool> iceConnected{false};
   std::atomic<int> keyframeRequests{0};
   std::atomic<uint64_t> rembBps{0};
+  std::atomic<bool> peerSilent{false};
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<DtlsState> dtlsStates;
   std::string selectedLocal;
 
  private:
-  WebRtcPeer& viewer_;
+  std::atomic<WebRtcPeer*> viewer_;
 };
 
 // A live VP8 source payloaded once; every packet goes to the transports in `peers`.
@@ -225,6 +230,29 @@ TEST_F(LeanSendPeerTest, AWebRtcBinViewerDecodesTheVideoPayloadedOnce) {
     std::lock_guard<std::mutex> lock(events.mutex);
     EXPECT_NE(events.selectedLocal.find("127.0.0.1"), std::string::npos) << events.selectedLocal;
   }
+}
+
+TEST_F(LeanSendPeerTest, AViewerThatVanishesFallsSilentWithinSeconds) {
+  auto viewer = std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly, "VP8");
+  Events events(*viewer);
+  LeanSendPeer peer(loopbackOnly(), pem_, ourFingerprint(pem_), events);
+  VideoSource source;
+  source.add(&peer);
+  source.start();
+  {
+    Call call(*viewer, peer);
+    ASSERT_TRUE(viewer->waitForFrames(10, 15s)) << viewer->framesDecoded() << " frames";
+  }
+  std::this_thread::sleep_for(2s);
+  EXPECT_FALSE(events.peerSilent) << "the viewer's receiver reports keep it alive";
+  const auto gone = std::chrono::steady_clock::now();
+  events.forgetViewer();
+  viewer.reset();  // killed: no BYE, nothing more
+  for (int i = 0; i < 100 && !events.peerSilent; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(events.peerSilent);
+  EXPECT_LT(std::chrono::steady_clock::now() - gone, 8s);
 }
 
 TEST_F(LeanSendPeerTest, AViewerWithAnotherCertificateThanItsOfferSaysFailsDtls) {

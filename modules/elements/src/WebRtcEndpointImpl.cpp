@@ -51,37 +51,10 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   externalIPv6_ = settings.externalIPv6;
   iceTcp_ = settings.iceTcp;
 
-  webrtc_ = gst_element_factory_make("webrtcbin", nullptr);
-  if (webrtc_ == nullptr) {
-    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
-                                "GStreamer element 'webrtcbin' is missing (gstreamer1.0-plugins-bad)");
+  leanAllowed_ = settings.leanSendTransport && !useDataChannels_ && !recvonly_;
+  if (!leanAllowed_) {
+    ensureWebRtcBin();
   }
-  // webrtcbin checks its own dependencies (libnice, DTLS, SRTP) when it gets ready: fail the
-  // create with the reason rather than every later call with "webrtcbin is closed".
-  if (gst_element_set_state(webrtc_, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE) {
-    gst_element_set_state(webrtc_, GST_STATE_NULL);
-    gst_object_unref(webrtc_);
-    webrtc_ = nullptr;
-    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
-                                "webrtcbin cannot start: are gstreamer1.0-nice and "
-                                "gstreamer1.0-plugins-bad (dtls, srtp) installed?");
-  }
-  gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
-  webrtc::disableUpnp(webrtc_);
-  g_object_set(webrtc_, "latency", kJitterBufferLatencyMs, nullptr);
-  gst_bin_add(bin(), webrtc_);
-  g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&WebRtcEndpointImpl::onIceCandidate), this);
-  g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&WebRtcEndpointImpl::onPadAdded), this);
-  g_signal_connect(webrtc_, "deep-element-added",
-                   G_CALLBACK(&WebRtcEndpointImpl::onElementAdded), this);
-  g_signal_connect(webrtc_, "on-data-channel", G_CALLBACK(&WebRtcEndpointImpl::onDataChannel),
-                   this);
-  g_signal_connect(webrtc_, "notify::ice-gathering-state",
-                   G_CALLBACK(&WebRtcEndpointImpl::onGatheringState), this);
-  g_signal_connect(webrtc_, "notify::ice-connection-state",
-                   G_CALLBACK(&WebRtcEndpointImpl::onIceState), this);
-  g_signal_connect(webrtc_, "notify::connection-state",
-                   G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
   for (MediaType type : {MediaType::AUDIO, MediaType::VIDEO}) {
     // No queue (and no thread) of ours per endpoint: the source's thread sends through to the
     // socket. webrtcbin holds RTP back, blocking the pushing thread, until the line's DTLS
@@ -108,6 +81,46 @@ WebRtcEndpointImpl::WebRtcEndpointImpl(const std::shared_ptr<MediaPipelineImpl>&
   }
 }
 
+void WebRtcEndpointImpl::ensureWebRtcBin() {
+  if (webrtc_ != nullptr) {
+    return;
+  }
+  webrtc_ = gst_element_factory_make("webrtcbin", nullptr);
+  if (webrtc_ == nullptr) {
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "GStreamer element 'webrtcbin' is missing (gstreamer1.0-plugins-bad)");
+  }
+  // webrtcbin checks its own dependencies (libnice, DTLS, SRTP) when it gets ready: fail the
+  // create with the reason rather than every later call with "webrtcbin is closed".
+  if (gst_element_set_state(webrtc_, GST_STATE_READY) == GST_STATE_CHANGE_FAILURE) {
+    gst_element_set_state(webrtc_, GST_STATE_NULL);
+    gst_object_unref(webrtc_);
+    webrtc_ = nullptr;
+    throw kms::KurentoException(kms::ErrorCode::kNotEnoughResources,
+                                "webrtcbin cannot start: are gstreamer1.0-nice and "
+                                "gstreamer1.0-plugins-bad (dtls, srtp) installed?");
+  }
+  gst_util_set_object_arg(G_OBJECT(webrtc_), "bundle-policy", "max-bundle");
+  webrtc::disableUpnp(webrtc_);
+  g_object_set(webrtc_, "latency", kJitterBufferLatencyMs, nullptr);
+  gst_bin_add(bin(), webrtc_);
+  if (GST_STATE(GST_ELEMENT(bin())) != GST_STATE_NULL) {
+    gst_element_sync_state_with_parent(webrtc_);  // made after the endpoint started
+  }
+  g_signal_connect(webrtc_, "on-ice-candidate", G_CALLBACK(&WebRtcEndpointImpl::onIceCandidate), this);
+  g_signal_connect(webrtc_, "pad-added", G_CALLBACK(&WebRtcEndpointImpl::onPadAdded), this);
+  g_signal_connect(webrtc_, "deep-element-added",
+                   G_CALLBACK(&WebRtcEndpointImpl::onElementAdded), this);
+  g_signal_connect(webrtc_, "on-data-channel", G_CALLBACK(&WebRtcEndpointImpl::onDataChannel),
+                   this);
+  g_signal_connect(webrtc_, "notify::ice-gathering-state",
+                   G_CALLBACK(&WebRtcEndpointImpl::onGatheringState), this);
+  g_signal_connect(webrtc_, "notify::ice-connection-state",
+                   G_CALLBACK(&WebRtcEndpointImpl::onIceState), this);
+  g_signal_connect(webrtc_, "notify::connection-state",
+                   G_CALLBACK(&WebRtcEndpointImpl::onConnectionState), this);
+}
+
 WebRtcEndpointImpl::~WebRtcEndpointImpl() {
   if (webrtc_ != nullptr) {
     g_signal_handlers_disconnect_by_data(webrtc_, this);
@@ -124,6 +137,7 @@ WebRtcEndpointImpl::~WebRtcEndpointImpl() {
 
 void WebRtcEndpointImpl::releaseResources() {
   closeInputs();
+  releaseLean();
   if (webrtc_ != nullptr) {
     g_signal_handlers_disconnect_by_data(webrtc_, this);
   }
@@ -258,6 +272,10 @@ void WebRtcEndpointImpl::rememberMids(const std::string& localSdp) {
 // in first (webrtc/OfferRepair.hpp); our answer carries our own ICE and DTLS attributes.
 std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& original) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (std::string answer; leanAllowed_ && answerLean(original, answer)) {
+    return answer;
+  }
+  ensureWebRtcBin();
   GstSDPMessage* copy = nullptr;
   gst_sdp_message_copy(&original, &copy);
   std::unique_ptr<GstSDPMessage, decltype(&gst_sdp_message_free)> offer(copy,
@@ -288,6 +306,7 @@ std::string WebRtcEndpointImpl::createAnswer(const GstSDPMessage& original) {
 
 std::string WebRtcEndpointImpl::createOffer(const OfferOptions& options) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
+  ensureWebRtcBin();
   configureIce();
   const GstWebRTCRTPTransceiverDirection direction =
       recvonly_ ? GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY

@@ -9,9 +9,12 @@
 #include "rtp/RtpCodecs.hpp"
 #include "webrtc/OfferRepair.hpp"
 #include "webrtc/WebRtcBin.hpp"
+#include "webrtc/lean/LeanSendPeer.hpp"
 
 #include <array>
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -82,6 +85,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
     unsigned failures = 0;  // attempts to link a send path that failed
   };
 
+  // webrtcbin, made when the endpoint needs it (at once unless the lean transport may serve).
+  void ensureWebRtcBin();
   void configureIce();
   void restrictInterfaces();
   void chooseLines(const GstSDPMessage& remote, bool remoteIsOffer);
@@ -109,6 +114,34 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
       ++negotiation_;  // after the flags: a probe that sees the new count sees them set
     }
   }
+
+  // Runs `work` with the endpoint's lock on the GLib main loop, later, in order
+  // (webrtc/WebRtcEndpointIce.cpp).
+  static void deferLocked(const std::weak_ptr<kms::RemoteObject>& weak,
+                          std::function<void(WebRtcEndpointImpl&)> work);
+  // What webrtcbin's and the lean transport's events share (webrtc/WebRtcEndpointIce.cpp,
+  // webrtc/WebRtcEndpointTransport.cpp).
+  void onLocalCandidate(guint mline, const std::string& candidate);
+  void gatheringComplete();
+  void reportIceState(IceComponentState state);
+  void reportSelectedPair(const std::string& stream, int32_t component, const std::string& local,
+                          const std::string& remote);
+  void reportDtlsState(const std::string& connectionId, DtlsConnectionState state);
+
+  // The lean send-only transport (webrtc/WebRtcEndpointLean.cpp): serves offers of viewers
+  // that only receive audio/video, when WebRtcEndpoint.conf.ini's leanSendTransport allows it.
+  class LeanEvents;
+  bool answerLean(const GstSDPMessage& offer, std::string& answer);
+  webrtc::lean::IceOptions leanIceOptions();
+  GstPad* leanTarget(MediaType type);
+  void dropLeanTarget(GstPad* target);
+  void onLeanDtls(webrtc::lean::DtlsState state);
+  void requestInputKeyframe(MediaType type);
+  std::map<std::string, std::shared_ptr<Stats>> leanStats(const std::optional<MediaType>& type);
+  // The outbound reports' targetBitrate when we encode for the peer (webrtc/WebRtcEndpointStats.cpp).
+  void addTargetBitrate(std::map<std::string, std::shared_ptr<Stats>>& result);
+  std::vector<std::shared_ptr<DtlsConnection>> leanDtlsConnections();
+  void releaseLean();
 
   static GstPadProbeReturn onInputData(GstPad* pad, GstPadProbeInfo* info, gpointer watch);
   // Send gates (webrtc/WebRtcEndpointTransport.cpp): media reaches a line's transceiver only
@@ -156,6 +189,9 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   const bool recvonly_;
   const bool sendonly_;
   const bool useDataChannels_;
+  bool leanAllowed_ = false;  // the lean transport may serve this endpoint's viewer
+  std::unique_ptr<webrtc::lean::LeanPeerListener> leanEvents_;  // a LeanEvents
+  std::unique_ptr<webrtc::lean::LeanSendPeer> lean_;  // when it serves it
   std::string certificatePem_;
   std::string fingerprint_;
   GstElement* webrtc_ = nullptr;  // owned by bin()

@@ -52,6 +52,10 @@ async function startServer(extraConfig = {}) {
     'BaseRtpEndpoint.conf.ini': `minPort=${SERVER_MEDIA_PORTS.min}\nmaxPort=${SERVER_MEDIA_PORTS.max}\n`,
     ...extraConfig.ini,
   };
+  // KMS_TEST_LEAN=1: every server of the run serves receive-only viewers with the lean transport.
+  if (process.env.KMS_TEST_LEAN === '1') {
+    ini['WebRtcEndpoint.conf.ini'] = `leanSendTransport=true\n${ini['WebRtcEndpoint.conf.ini'] || ''}`;
+  }
   for (const [name, text] of Object.entries(ini)) {
     fs.writeFileSync(path.join(iniDir, name), text);
   }

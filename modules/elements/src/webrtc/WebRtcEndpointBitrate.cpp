@@ -27,6 +27,9 @@ GstDebugCategory* const kCat = kms::debugCategory("kms-webrtc-bitrate", "WebRtcE
 void WebRtcEndpointImpl::steerEncoder(GstElement* encoder) {
   videoEncoder_ = encoder;
   applyEncoderBitrate();
+  if (webrtc_ == nullptr) {
+    return;  // the lean transport: its viewer's REMB comes from there
+  }
   GstElement* rtpbin = nullptr;
   GstIterator* children = gst_bin_iterate_recurse(GST_BIN(webrtc_));
   GValue item = G_VALUE_INIT;

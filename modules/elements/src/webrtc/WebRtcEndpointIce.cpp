@@ -56,12 +56,15 @@ std::string withAddress(const std::string& candidate, const std::string& externa
   return candidate.substr(0, start) + external + candidate.substr(end);
 }
 
+}  // namespace
+#define GST_CAT_DEFAULT kCat
+
 // Runs `work` with the endpoint's lock on the GLib main loop, later, in order. webrtcbin emits
 // candidates and gathering states on its own thread, which also runs the operations a request
 // waits for under the endpoint's lock (set-remote-description in processAnswer): taking the
 // lock there deadlocked the request, and with it the server (fuzz_sdp_webrtc found it).
-void deferLocked(const std::weak_ptr<kms::RemoteObject>& weak,
-                 std::function<void(WebRtcEndpointImpl&)> work) {
+void WebRtcEndpointImpl::deferLocked(const std::weak_ptr<kms::RemoteObject>& weak,
+                                     std::function<void(WebRtcEndpointImpl&)> work) {
   struct Job {
     std::weak_ptr<kms::RemoteObject> endpoint;
     std::function<void(WebRtcEndpointImpl&)> work;
@@ -77,8 +80,6 @@ void deferLocked(const std::weak_ptr<kms::RemoteObject>& weak,
       },
       new Job{weak, std::move(work)}, [](gpointer data) { delete static_cast<Job*>(data); });
 }
-}  // namespace
-#define GST_CAT_DEFAULT kCat
 
 // STUN, TURN and the UDP port range apply to the gathering that the first description starts.
 void WebRtcEndpointImpl::configureIce() {
@@ -139,7 +140,13 @@ void WebRtcEndpointImpl::onIceCandidate(GstElement*, guint mline, gchar* candida
   if (text.rfind("a=", 0) == 0) {
     text = text.substr(2);
   }
-  deferLocked(self->weak_from_this(), [mline, text](WebRtcEndpointImpl& endpoint) {
+  self->onLocalCandidate(mline, text);
+}
+
+// Each of our candidates, from webrtcbin's thread or the lean transport's: announced on the main
+// loop, and only after gatherCandidates, as Kurento does.
+void WebRtcEndpointImpl::onLocalCandidate(guint mline, const std::string& text) {
+  deferLocked(weak_from_this(), [mline, text](WebRtcEndpointImpl& endpoint) {
     std::lock_guard<std::recursive_mutex> lock(endpoint.mutex_);
     if (!endpoint.gathering_) {
       endpoint.pendingLocal_.emplace_back(mline, text);  // Kurento sends them after gatherCandidates
@@ -153,10 +160,13 @@ void WebRtcEndpointImpl::onGatheringState(GObject* webrtc, GParamSpec*, gpointer
   auto* self = static_cast<WebRtcEndpointImpl*>(data);
   GstWebRTCICEGatheringState state = GST_WEBRTC_ICE_GATHERING_STATE_NEW;
   g_object_get(webrtc, "ice-gathering-state", &state, nullptr);
-  if (state != GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE) {
-    return;
+  if (state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE) {
+    self->gatheringComplete();
   }
-  deferLocked(self->weak_from_this(), [](WebRtcEndpointImpl& endpoint) {  // after the candidates
+}
+
+void WebRtcEndpointImpl::gatheringComplete() {
+  deferLocked(weak_from_this(), [](WebRtcEndpointImpl& endpoint) {  // after the candidates
     std::lock_guard<std::recursive_mutex> lock(endpoint.mutex_);
     endpoint.gatheringDone_ = true;
     if (endpoint.gathering_ && !endpoint.gatheringDoneSent_) {
@@ -167,19 +177,22 @@ void WebRtcEndpointImpl::onGatheringState(GObject* webrtc, GParamSpec*, gpointer
 }
 
 void WebRtcEndpointImpl::onIceState(GObject* webrtc, GParamSpec*, gpointer data) {
-  auto* self = static_cast<WebRtcEndpointImpl*>(data);
   GstWebRTCICEConnectionState state = GST_WEBRTC_ICE_CONNECTION_STATE_NEW;
   g_object_get(webrtc, "ice-connection-state", &state, nullptr);
+  static_cast<WebRtcEndpointImpl*>(data)->reportIceState(toComponentState(state));
+}
+
+void WebRtcEndpointImpl::reportIceState(IceComponentState state) {
   IceComponentStateChanged event;
   event.streamId = 0;
   event.componentId = 1;
-  event.state = toComponentState(state);
+  event.state = state;
   {
-    std::lock_guard<std::recursive_mutex> lock(self->mutex_);
-    self->iceState_ = event.state;
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    iceState_ = event.state;
   }
-  GST_INFO("%s: ICE %s", self->id().c_str(), toString(event.state));
-  self->raiseIceComponentStateChanged(event);
+  GST_INFO("%s: ICE %s", id().c_str(), toString(event.state));
+  raiseIceComponentStateChanged(event);
 }
 
 void WebRtcEndpointImpl::onConnectionState(GObject* webrtc, GParamSpec*, gpointer data) {
@@ -229,6 +242,12 @@ void WebRtcEndpointImpl::applyPendingCandidates() {
   for (const auto& [mline, candidate] : pendingRemote_) {
     if (candidate.empty()) {
       continue;  // end of candidates
+    }
+    if (lean_ != nullptr) {
+      if (!lean_->addRemoteCandidate(candidate)) {
+        GST_INFO("%s: candidate not usable: %s", id().c_str(), candidate.c_str());
+      }
+      continue;
     }
     if (learnsPathOf(mline)) {
       GST_INFO(

@@ -44,7 +44,8 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   }
   Line* line = self->lineOf(watch->type);
   GstCaps* caps = gst_pad_get_current_caps(pad);
-  if (line == nullptr || line->sinkPad == nullptr || caps == nullptr) {
+  const bool leanSends = self->lean_ != nullptr && line != nullptr && line->send;
+  if (line == nullptr || (line->sinkPad == nullptr && !leanSends) || caps == nullptr) {
     if (caps != nullptr) {
       gst_caps_unref(caps);
     }
@@ -60,7 +61,7 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
   GstPad* target = nullptr;
   GstElement* encoderQueue = nullptr;
   try {
-    target = self->payloaderTarget(*line);
+    target = self->lean_ != nullptr ? self->leanTarget(watch->type) : self->payloaderTarget(*line);
     // We transcode for ourselves (the source cannot): in a thread of our own, not the source's.
     GstPad* input = pad;
     if (mediaOf(caps) != line->codec->encodedCaps) {
@@ -87,7 +88,9 @@ GstPadProbeReturn WebRtcEndpointImpl::onInputData(GstPad* pad, GstPadProbeInfo*,
     } else {
       GST_DEBUG("%s: cannot send %s: %s", self->id().c_str(), lowerName(watch->type), e.what());
     }
-    if (target != nullptr) {
+    if (target != nullptr && self->lean_ != nullptr) {
+      self->dropLeanTarget(target);
+    } else if (target != nullptr) {
       self->dropPayloaderTarget(*line, target);  // the next buffer tries again from scratch
     }
     if (encoderQueue != nullptr) {

@@ -284,6 +284,9 @@ std::vector<std::shared_ptr<RTCIceCandidatePairStats>> pairStats(const Reports& 
 
 std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     const std::optional<MediaType>& mediaType) {
+  if (webrtc_ == nullptr) {
+    return leanStats(mediaType);
+  }
   std::map<std::string, std::shared_ptr<Stats>> result;
   auto endpoint = std::make_shared<EndpointStats>();
   endpoint->id = id();
@@ -320,17 +323,22 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     }
     gst_structure_free(reply);
   }
+  addTargetBitrate(result);
+  return result;
+}
+
+void WebRtcEndpointImpl::addTargetBitrate(std::map<std::string, std::shared_ptr<Stats>>& result) {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
-  if (videoEncoder_ != nullptr) {
-    const double target = static_cast<double>(rtp::encoderBitrate(videoEncoder_));
-    for (auto& [key, stats] : result) {
-      auto outbound = std::dynamic_pointer_cast<RTCOutboundRTPStreamStats>(stats);
-      if (outbound && stats->type == StatsType::outboundrtp && outbound->packetsSent > 0) {
-        outbound->targetBitrate = target;  // what our encoder aims at for this peer
-      }
+  if (videoEncoder_ == nullptr) {
+    return;
+  }
+  const double target = static_cast<double>(rtp::encoderBitrate(videoEncoder_));
+  for (auto& [key, stats] : result) {
+    auto outbound = std::dynamic_pointer_cast<RTCOutboundRTPStreamStats>(stats);
+    if (outbound && stats->type == StatsType::outboundrtp && outbound->packetsSent > 0) {
+      outbound->targetBitrate = target;  // what our encoder aims at for this peer
     }
   }
-  return result;
 }
 
 }  // namespace kurento

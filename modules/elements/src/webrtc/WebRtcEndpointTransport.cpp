@@ -67,28 +67,34 @@ void WebRtcEndpointImpl::watchIce() {
 
 void WebRtcEndpointImpl::onSelectedPair(GObject* agent, guint stream, guint component,
                                         gpointer local, gpointer remote, gpointer data) {
-  auto* self = static_cast<WebRtcEndpointImpl*>(data);
+  static_cast<WebRtcEndpointImpl*>(data)->reportSelectedPair(
+      std::to_string(stream), static_cast<int32_t>(component),
+      candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(local)),
+      candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(remote)));
+}
+
+void WebRtcEndpointImpl::reportSelectedPair(const std::string& stream, int32_t component,
+                                            const std::string& local, const std::string& remote) {
   auto pair = std::make_shared<IceCandidatePair>();
-  pair->streamId = std::to_string(stream);
-  pair->componentId = static_cast<int32_t>(component);
-  pair->localCandidate = candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(local));
-  pair->remoteCandidate = candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(remote));
-  GST_INFO("%s: ICE pair %s <-> %s", self->id().c_str(), pair->localCandidate.c_str(),
+  pair->streamId = stream;
+  pair->componentId = component;
+  pair->localCandidate = local;
+  pair->remoteCandidate = remote;
+  GST_INFO("%s: ICE pair %s <-> %s", id().c_str(), pair->localCandidate.c_str(),
            pair->remoteCandidate.c_str());
   {
-    std::lock_guard<std::recursive_mutex> lock(self->mutex_);
-    auto& pairs = self->selectedPairs_;
-    pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
-                               [&](const auto& known) {
-                                 return known->streamId == pair->streamId &&
-                                        known->componentId == pair->componentId;
-                               }),
-                pairs.end());
-    pairs.push_back(pair);
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    selectedPairs_.erase(std::remove_if(selectedPairs_.begin(), selectedPairs_.end(),
+                                        [&](const auto& known) {
+                                          return known->streamId == pair->streamId &&
+                                                 known->componentId == pair->componentId;
+                                        }),
+                         selectedPairs_.end());
+    selectedPairs_.push_back(pair);
   }
   NewCandidatePairSelected event;
   event.candidatePair = pair;
-  self->raiseNewCandidatePairSelected(event);
+  raiseNewCandidatePairSelected(event);
 }
 
 // The DTLS transports of the transceivers (one with BUNDLE), watched once each.
@@ -200,14 +206,18 @@ void WebRtcEndpointImpl::onDtlsState(GObject* transport, GParamSpec*, gpointer d
       self->setSendGate(slot, dtlsState(transport) == DtlsConnectionState::CONNECTED);
     }
   }
+  self->reportDtlsState(GST_OBJECT_NAME(transport), dtlsState(transport));
+}
+
+void WebRtcEndpointImpl::reportDtlsState(const std::string& connectionId,
+                                         DtlsConnectionState state) {
   DtlsConnectionStateChange event;
   event.streamId = "0";
   event.componentId = "1";
-  event.connectionId = GST_OBJECT_NAME(transport);
-  event.state = dtlsState(transport);
-  GST_INFO("%s: DTLS %s is %s", self->id().c_str(), event.connectionId.c_str(),
-           toString(event.state));
-  self->raiseDtlsConnectionStateChange(event);
+  event.connectionId = connectionId;
+  event.state = state;
+  GST_INFO("%s: DTLS %s is %s", id().c_str(), event.connectionId.c_str(), toString(event.state));
+  raiseDtlsConnectionStateChange(event);
 }
 
 std::vector<std::shared_ptr<IceCandidatePair>> WebRtcEndpointImpl::getICECandidatePairs() {
@@ -217,6 +227,9 @@ std::vector<std::shared_ptr<IceCandidatePair>> WebRtcEndpointImpl::getICECandida
 
 std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::getDtlsConnectionState() {
   std::lock_guard<std::recursive_mutex> lock(mutex_);
+  if (lean_ != nullptr) {
+    return leanDtlsConnections();
+  }
   std::vector<std::shared_ptr<DtlsConnection>> connections;
   for (GObject* transport : dtlsTransports_) {
     auto connection = std::make_shared<DtlsConnection>();

@@ -17,6 +17,8 @@ struct WebRtcSettings {
   std::string externalIPv4;
   std::string externalIPv6;
   bool iceTcp = true;
+  // Viewers that only receive are served by the lean send-only transport (webrtc/lean/).
+  bool leanSendTransport = false;
 };
 
 // Throws kms::ConfigError naming the file and the key.

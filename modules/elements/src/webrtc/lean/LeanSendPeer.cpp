@@ -140,6 +140,11 @@ void LeanSendPeer::onPacket(uint8_t* data, size_t size) {
   if (dtls_ == nullptr || closing_) {
     return;
   }
+  lastPacketUs_ = g_get_monotonic_time();
+  if (silent_) {
+    silent_ = false;
+    listener_.onPeerSilent(false);
+  }
   if (isDtlsPacket(data, size)) {
     if (!dtlsStarted_) {
       dtlsStarted_ = true;  // a peer's ClientHello may come before our ICE state says so
@@ -182,11 +187,14 @@ void LeanSendPeer::onDtlsChanged(DtlsState state) {
   listener_.onDtlsState(state);
   if (state == DtlsState::kConnected) {
     GST_INFO("DTLS connected, SRTP %s", dtls_->srtpProfile().c_str());
+    lastPacketUs_ = g_get_monotonic_time();
     GSource* timer = g_timeout_source_new(kReportIntervalMs);
     g_source_set_callback(
         timer,
         [](gpointer data) -> gboolean {
-          static_cast<LeanSendPeer*>(data)->sendReports();
+          auto* self = static_cast<LeanSendPeer*>(data);
+          self->sendReports();
+          self->checkSilence();
           return G_SOURCE_CONTINUE;
         },
         this, nullptr);
@@ -324,6 +332,15 @@ void LeanSendPeer::sendReports() {
                                                packet, sizeof(packet) - 64);
   if (size > 0) {
     protectAndSend(packet, size, sizeof(packet), true);
+  }
+}
+
+// STUN is answered inside libnice and never reaches onPacket: the viewer's RTCP (at least
+// every few seconds) is what keeps it alive here.
+void LeanSendPeer::checkSilence() {
+  if (!silent_ && g_get_monotonic_time() - lastPacketUs_ > kPeerSilenceMs * 1000) {
+    silent_ = true;
+    listener_.onPeerSilent(true);
   }
 }
 

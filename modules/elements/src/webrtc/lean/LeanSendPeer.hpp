@@ -49,6 +49,8 @@ class LeanPeerListener {
   virtual void onDtlsState(DtlsState state) = 0;
   virtual void onKeyframeRequest() = 0;
   virtual void onRemb(uint64_t bitrateBps) = 0;
+  // Nothing (no RTCP, no DTLS) came from the viewer for kPeerSilenceMs, or it came back.
+  virtual void onPeerSilent(bool silent) = 0;
 };
 
 // What one stream sent and what the viewer reported about it.
@@ -67,6 +69,10 @@ struct LeanStreamStats {
 
 class LeanSendPeer : private IceListener {
  public:
+  // A viewer sends RTCP at least every few seconds (RFC 3550): silence this long means it is
+  // gone, long before ICE consent would expire.
+  static constexpr int64_t kPeerSilenceMs = 5000;
+
   LeanSendPeer(const IceOptions& ice, std::string certificatePem, std::string fingerprint,
                LeanPeerListener& listener);
   // Stops every callback, sends DTLS close_notify.
@@ -112,6 +118,7 @@ class LeanSendPeer : private IceListener {
   void onFeedback(const RtcpFeedback& feedback);
   void resend(Stream& stream, const std::vector<uint16_t>& seqs);
   void sendReports();
+  void checkSilence();
   bool protectAndSend(uint8_t* packet, size_t size, size_t capacity, bool rtcp);
   Stream* streamOf(MediaType type) const;
   Stream* streamOfSsrc(uint32_t ssrc) const;
@@ -129,6 +136,8 @@ class LeanSendPeer : private IceListener {
   bool dtlsStarted_ = false;  // loop thread
   guint dtlsTimer_ = 0;       // loop thread
   guint reportTimer_ = 0;     // loop thread
+  int64_t lastPacketUs_ = 0;  // loop thread: monotonic time of the viewer's last packet
+  bool silent_ = false;       // loop thread
   std::atomic<bool> closing_{false};
 };
 
