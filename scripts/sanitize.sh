@@ -2,7 +2,7 @@
 # The sanitizer job (docs/testing.md): builds the host, the SDK, the modules, their tests and
 # the fuzz targets with clang-14, AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer
 # at exit) and libFuzzer's instrumentation into ./build-san (or $KMS_SAN_BUILD_DIR), then runs
-# the protocol, bad-input, RTP, webrtcbin-peer and module tests against that build and every
+# the protocol, bad-input, RTP, webrtcbin-peer, lean-transport and module tests against that build and every
 # fuzz target for KMS_FUZZ_SECONDS (30) seconds, from libFuzzer seed KMS_FUZZ_SEED (1; 0 for a
 # new one each run). Extra arguments go to ctest.
 #   --build-only   configure and build, run nothing
@@ -31,7 +31,7 @@ targets=(kurento-media-server kurento-module-creator kmscore kmselements kmsfilt
          remb_estimator_test certificates_test mixing_hubs_test grid_layout_test dispatcher_test
          filter_parts_test webrtc_peer_test format_adaptation_test keep_failures_test
          encoder_bitrate_test media_paths_test offer_repair_test rtp_adaptation_test
-         ice_random_test)
+         ice_random_test dtls_srtp_test lean_rtp_test lean_send_peer_test)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
 $build_only && exit 0
 cd "$build"

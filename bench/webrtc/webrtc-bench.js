@@ -1,5 +1,6 @@
 // WebRtcEndpoint figures with headless chromium peers and the official kurento-client:
-//  - processOffer -> answer time (server side of setup), over --offers endpoints;
+//  - processOffer -> answer time (server side of setup), over --offers endpoints, for a camera's
+//    offer and a receive-only viewer's;
 //  - browser offer -> first frame decoded (Hello World loopback), over --calls calls;
 //  - server CPU for one presenter forwarded to N chromium viewers (N from --viewers 1,3,5),
 //    from /proc over --seconds; the viewers decode in the same machine, so only the server's
@@ -68,18 +69,23 @@ async function firstFrame(page, started, timeoutMs = 20000) {
   const loop = await pipeline.create('WebRtcEndpoint');
   await loop.connect(loop);
   const first = await connectPage(chrome, pages, loop, {});
-  const offer = first.offer;
   await first.page.close();
-  const answerMs = [];
-  for (let i = 0; i < OFFERS; i += 1) {
-    const endpoint = await pipeline.create('WebRtcEndpoint');
-    const started = process.hrtime.bigint();
-    await endpoint.processOffer(offer);
-    answerMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-    await endpoint.release();
+  const viewerPage = await connectPage(chrome, pages, await pipeline.create('WebRtcEndpoint'), { recvonly: true });
+  await viewerPage.page.close();
+  // A camera's offer (sendrecv: webrtcbin) and a viewer's (recvonly: the lean transport unless
+  // WebRtcEndpoint.conf.ini says leanSendTransport=false).
+  for (const [name, offer] of [['', first.offer], ['recvonly_', viewerPage.offer]]) {
+    const answerMs = [];
+    for (let i = 0; i < OFFERS; i += 1) {
+      const endpoint = await pipeline.create('WebRtcEndpoint');
+      const started = process.hrtime.bigint();
+      await endpoint.processOffer(offer);
+      answerMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+      await endpoint.release();
+    }
+    console.log(`process_offer_${name}ms_median${' '.repeat(9 - name.length)}${percentile(answerMs, 50).toFixed(1)}`);
+    console.log(`process_offer_${name}ms_p95${' '.repeat(12 - name.length)}${percentile(answerMs, 95).toFixed(1)}`);
   }
-  console.log(`process_offer_ms_median        ${percentile(answerMs, 50).toFixed(1)}`);
-  console.log(`process_offer_ms_p95           ${percentile(answerMs, 95).toFixed(1)}`);
   await pipeline.release();
 
   const frameMs = [];
@@ -109,6 +115,7 @@ async function firstFrame(page, started, timeoutMs = 20000) {
     }
     // A viewer joins a running stream: its first frame needs the keyframe its arrival requested
     // (target: within 1 s of its offer).
+    console.log(`viewers_${viewers}_first_frame_ms_median ${percentile(viewerFrameMs, 50)}`);
     console.log(`viewers_${viewers}_first_frame_ms_max  ${Math.max(...viewerFrameMs)} (target < 1000)`);
     await sleep(1000);
     const before = cpuSeconds(server.process.pid);

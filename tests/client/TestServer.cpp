@@ -69,16 +69,18 @@ TestServer::TestServer(const std::string& webRtcInterfaces) : port_(freePort()) 
   // ICE on the loopback only by default: other tests running beside this one create and
   // destroy interfaces (node.remb's network namespace and its veth pair); a call whose pair
   // went through such an address stopped when it disappeared.
-  // KMS_TEST_LEAN=1: receive-only viewers are served by the lean send-only transport.
+  // KMS_TEST_LEAN=0: receive-only viewers are served by webrtcbin instead of the lean send-only
+  // transport (1: by the lean one, the default).
   const char* lean = std::getenv("KMS_TEST_LEAN");
-  const bool leanTransport = lean != nullptr && std::string(lean) == "1";
-  if (!webRtcInterfaces.empty() || leanTransport) {
+  const std::string leanSetting = lean != nullptr ? lean : "";
+  const bool setsLean = leanSetting == "0" || leanSetting == "1";
+  if (!webRtcInterfaces.empty() || setsLean) {
     std::ofstream ini(dir_ + "/modules/kurento/WebRtcEndpoint.conf.ini");
     if (!webRtcInterfaces.empty()) {
       ini << "networkInterfaces=" << webRtcInterfaces << "\n";
     }
-    if (leanTransport) {
-      ini << "leanSendTransport=true\n";
+    if (setsLean) {
+      ini << "leanSendTransport=" << (leanSetting == "1" ? "true" : "false") << "\n";
     }
   }
 

@@ -10,6 +10,7 @@ const kurentoClient = require('kurento-client');
 const { startServer } = require('./lib/server');
 const { servePages, launchBrowser } = require('./lib/browser');
 const { sender, sdpOffer, mediaPort } = require('./lib/gst');
+const { startCoturn } = require('./lib/coturn');
 const peerPage = require('./lib/peer-page');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,6 +70,7 @@ describe('WebRtcEndpoint on the lean send-only transport, with headless chromium
     if (client) client.close();
     if (chrome) await chrome.close();
     if (pages) pages.close();
+    if (server && process.env.KMS_TEST_SERVER_LOG) console.log(server.output());
     if (server) assert.equal(await server.stop(), 0, server.output());
   });
 
@@ -118,11 +120,38 @@ describe('WebRtcEndpoint on the lean send-only transport, with headless chromium
         .find((s) => s.type === 'outboundrtp' && s.packetsSent > 30 && s.bytesSent > 0 && s.roundTripTime > 0),
       15000, 'an outboundrtp report with a round trip');
       assert.ok(outbound.roundTripTime < 1, JSON.stringify(outbound));
+      const pair = Object.values(await viewerEndpoint.getStats()).find((s) => s.type === 'candidatepair');
+      assert.ok(pair && pair.state === 'succeeded' && pair.nominated, JSON.stringify(pair));
       const browser = await viewer.evaluate(() => window.received());
       assert.ok(browser.video.framesDecoded >= 30, JSON.stringify(browser));
       await viewer.close();
     } finally {
       media.kill('SIGKILL');
+    }
+    await pipeline.release();
+  });
+
+  it('a receive-only browser that may use only its TURN relay gets the video (coturn)', async () => {
+    const turn = await startCoturn();
+    const pipeline = await client.create('MediaPipeline');
+    const rtpIn = await pipeline.create('RtpEndpoint');
+    const viewerEndpoint = await pipeline.create('WebRtcEndpoint');
+    await viewerEndpoint.setTurnUrl(`${turn.user}:${turn.password}@127.0.0.1:${turn.port}?transport=udp`);
+    await rtpIn.connect(viewerEndpoint);
+    const answer = await rtpIn.processOffer(sdpOffer({ media: [
+      { type: 'video', pt: 96, rtpmap: 'VP8/90000', port: 5000, direction: 'sendonly' }] }));
+    const media = sender('VP8', mediaPort(answer, 'video'));
+    try {
+      const page = await call(viewerEndpoint, { recvonly: true, relayOnly: true, iceServers: [{
+        urls: `turn:127.0.0.1:${turn.port}?transport=udp`, username: turn.user, credential: turn.password }] });
+      const received = await waitForFrames(page, 30, false);
+      assert.equal(received.relayed, true, 'the browser must use its relay candidate');
+      assert.doesNotMatch(await viewerEndpoint.getGstreamerDot(), /GstWebRTCBin/);
+      assert.match(turn.output(), /ALLOCATE processed, success/);
+      await page.close();
+    } finally {
+      media.kill('SIGKILL');
+      turn.stop();
     }
     await pipeline.release();
   });

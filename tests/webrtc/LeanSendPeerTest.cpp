@@ -7,8 +7,8 @@
 #include "webrtc/Certificates.hpp"
 #include "webrtc/lean/LeanSendPeer.hpp"
 
-#include <gtest/gtest.h>
 #include <gst/video/video.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -91,10 +91,10 @@ class VideoSource {
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline_), "out");
     sinkPad_ = gst_element_get_static_pad(sink, "sink");
     gst_object_unref(sink);
-    gst_pad_add_probe(sinkPad_,
-                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
-                                                   GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                      &VideoSource::onData, this, nullptr);
+    gst_pad_add_probe(
+        sinkPad_,
+        static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+        &VideoSource::onData, this, nullptr);
   }
   ~VideoSource() {
     if (pipeline_ != nullptr) {
@@ -109,8 +109,8 @@ class VideoSource {
   }
   void start() { gst_element_set_state(pipeline_, GST_STATE_PLAYING); }
   void requestKeyframe() {
-    gst_pad_push_event(sinkPad_, gst_video_event_new_upstream_force_key_unit(
-                                     GST_CLOCK_TIME_NONE, TRUE, 0));
+    gst_pad_push_event(sinkPad_,
+                       gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
   }
 
  private:
@@ -160,17 +160,19 @@ GstSDPMessage* parse(const std::string& sdp) {
 
 // Signals the viewer with `peer`: the viewer's candidates are held until the answer is made.
 struct Call {
-  Call(WebRtcPeer& viewer, LeanSendPeer& peer, const std::function<std::string(std::string)>& edit = nullptr) {
-    std::string offer = viewer.createOffer([&, peerRef = &peer](guint, const std::string& candidate) {
-      std::lock_guard<std::mutex> lock(candidatesMutex);
-      if (!answeredFlag) {
-        pending.push_back(candidate);
-      } else if (candidate.empty()) {
-        peerRef->remoteCandidatesDone();
-      } else {
-        peerRef->addRemoteCandidate(candidate);
-      }
-    });
+  Call(WebRtcPeer& viewer, LeanSendPeer& peer,
+       const std::function<std::string(std::string)>& edit = nullptr) {
+    std::string offer =
+        viewer.createOffer([&, peerRef = &peer](guint, const std::string& candidate) {
+          std::lock_guard<std::mutex> lock(candidatesMutex);
+          if (!answeredFlag) {
+            pending.push_back(candidate);
+          } else if (candidate.empty()) {
+            peerRef->remoteCandidatesDone();
+          } else {
+            peerRef->addRemoteCandidate(candidate);
+          }
+        });
     if (edit) {
       offer = edit(offer);
     }
@@ -201,7 +203,9 @@ std::string ourFingerprint(const std::string& pem) {
 
 class LeanSendPeerTest : public ::testing::Test {
  protected:
-  void SetUp() override { pem_ = kurento::webrtc::certificatePem(kurento::CertificateKeyType::ECDSA); }
+  void SetUp() override {
+    pem_ = kurento::webrtc::certificatePem(kurento::CertificateKeyType::ECDSA);
+  }
   kms::test::TestContext context_;  // the certificate's settings come from the server context
   std::string pem_;
 };

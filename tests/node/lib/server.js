@@ -52,9 +52,11 @@ async function startServer(extraConfig = {}) {
     'BaseRtpEndpoint.conf.ini': `minPort=${SERVER_MEDIA_PORTS.min}\nmaxPort=${SERVER_MEDIA_PORTS.max}\n`,
     ...extraConfig.ini,
   };
-  // KMS_TEST_LEAN=1: every server of the run serves receive-only viewers with the lean transport.
-  if (process.env.KMS_TEST_LEAN === '1') {
-    ini['WebRtcEndpoint.conf.ini'] = `leanSendTransport=true\n${ini['WebRtcEndpoint.conf.ini'] || ''}`;
+  // KMS_TEST_LEAN=0: every server of the run serves receive-only viewers with webrtcbin, not the
+  // lean transport (1: with the lean one, the default); a test's own setting comes after it.
+  if (['0', '1'].includes(process.env.KMS_TEST_LEAN)) {
+    const lean = process.env.KMS_TEST_LEAN === '1';
+    ini['WebRtcEndpoint.conf.ini'] = `leanSendTransport=${lean}\n${ini['WebRtcEndpoint.conf.ini'] || ''}`;
   }
   for (const [name, text] of Object.entries(ini)) {
     fs.writeFileSync(path.join(iniDir, name), text);

@@ -22,22 +22,33 @@ using webrtc::lean::IceState;
 
 IceComponentState toComponentState(IceState state) {
   switch (state) {
-    case IceState::kGathering: return IceComponentState::GATHERING;
-    case IceState::kConnecting: return IceComponentState::CONNECTING;
-    case IceState::kConnected: return IceComponentState::CONNECTED;
-    case IceState::kReady: return IceComponentState::READY;
-    case IceState::kFailed: return IceComponentState::FAILED;
-    default: return IceComponentState::DISCONNECTED;
+    case IceState::kGathering:
+      return IceComponentState::GATHERING;
+    case IceState::kConnecting:
+      return IceComponentState::CONNECTING;
+    case IceState::kConnected:
+      return IceComponentState::CONNECTED;
+    case IceState::kReady:
+      return IceComponentState::READY;
+    case IceState::kFailed:
+      return IceComponentState::FAILED;
+    default:
+      return IceComponentState::DISCONNECTED;
   }
 }
 
 DtlsConnectionState toConnectionState(DtlsState state) {
   switch (state) {
-    case DtlsState::kConnecting: return DtlsConnectionState::CONNECTING;
-    case DtlsState::kConnected: return DtlsConnectionState::CONNECTED;
-    case DtlsState::kFailed: return DtlsConnectionState::FAILED;
-    case DtlsState::kClosed: return DtlsConnectionState::CLOSED;
-    default: return DtlsConnectionState::NEW;
+    case DtlsState::kConnecting:
+      return DtlsConnectionState::CONNECTING;
+    case DtlsState::kConnected:
+      return DtlsConnectionState::CONNECTED;
+    case DtlsState::kFailed:
+      return DtlsConnectionState::FAILED;
+    case DtlsState::kClosed:
+      return DtlsConnectionState::CLOSED;
+    default:
+      return DtlsConnectionState::NEW;
   }
 }
 
@@ -190,8 +201,7 @@ GstPad* WebRtcEndpointImpl::leanTarget(MediaType type) {
     MediaType type;
   };
   gst_pad_add_probe(
-      pad,
-      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+      pad, static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) -> GstPadProbeReturn {
         auto* target = static_cast<Target*>(data);
         auto send = [](GstBuffer** buffer, guint, gpointer user) -> gboolean {
@@ -249,6 +259,23 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::leanStats(
     return result;
   }
   const std::vector<webrtc::lean::LeanStreamStats> streams = lean_->stats();
+  if (!selectedPairs_.empty()) {  // the pair in use, as webrtcbin's candidatepair report
+    const bool connected =
+        iceState_ == IceComponentState::CONNECTED || iceState_ == IceComponentState::READY;
+    auto pair = std::make_shared<RTCIceCandidatePairStats>();
+    pair->id = "candidate-pair-lean";
+    pair->type = StatsType::candidatepair;
+    pair->timestampMillis = endpoint->timestampMillis;
+    pair->localCandidateId = selectedPairs_.back()->localCandidate;
+    pair->remoteCandidateId = selectedPairs_.back()->remoteCandidate;
+    pair->transportId = kDtlsConnectionId;
+    pair->state = connected ? RTCStatsIceCandidatePairState::succeeded
+                            : RTCStatsIceCandidatePairState::inprogress;
+    pair->nominated = true;
+    pair->writable = connected;
+    pair->readable = connected;
+    result[pair->id] = pair;
+  }
   lock.unlock();
   for (const webrtc::lean::LeanStreamStats& stream : streams) {
     if (type && *type != stream.type) {

@@ -66,7 +66,7 @@ WebRtcSettings readSettings(const kms::ClassConfig& config) {
   settings.externalIPv4 = config.getString("externalIPv4", "");
   settings.externalIPv6 = config.getString("externalIPv6", "");
   settings.iceTcp = config.getBool("iceTcp", true);
-  settings.leanSendTransport = config.getBool("leanSendTransport", false);
+  settings.leanSendTransport = config.getBool("leanSendTransport", true);
   if (const std::string problem = turnUrlProblem(settings.turnUrl); !problem.empty()) {
     config.fail("turnURL", problem);
   }

@@ -17,8 +17,9 @@ struct WebRtcSettings {
   std::string externalIPv4;
   std::string externalIPv6;
   bool iceTcp = true;
-  // Viewers that only receive are served by the lean send-only transport (webrtc/lean/).
-  bool leanSendTransport = false;
+  // Viewers that only receive are served by the lean send-only transport (webrtc/lean/);
+  // false: by webrtcbin, as every other endpoint.
+  bool leanSendTransport = true;
 };
 
 // Throws kms::ConfigError naming the file and the key.

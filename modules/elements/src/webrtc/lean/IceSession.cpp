@@ -19,12 +19,18 @@ constexpr guint kComponent = 1;  // rtcp-mux: RTP and RTCP share it
 
 IceState toState(guint state) {
   switch (state) {
-    case NICE_COMPONENT_STATE_GATHERING: return IceState::kGathering;
-    case NICE_COMPONENT_STATE_CONNECTING: return IceState::kConnecting;
-    case NICE_COMPONENT_STATE_CONNECTED: return IceState::kConnected;
-    case NICE_COMPONENT_STATE_READY: return IceState::kReady;
-    case NICE_COMPONENT_STATE_FAILED: return IceState::kFailed;
-    default: return IceState::kDisconnected;
+    case NICE_COMPONENT_STATE_GATHERING:
+      return IceState::kGathering;
+    case NICE_COMPONENT_STATE_CONNECTING:
+      return IceState::kConnecting;
+    case NICE_COMPONENT_STATE_CONNECTED:
+      return IceState::kConnected;
+    case NICE_COMPONENT_STATE_READY:
+      return IceState::kReady;
+    case NICE_COMPONENT_STATE_FAILED:
+      return IceState::kFailed;
+    default:
+      return IceState::kDisconnected;
   }
 }
 
@@ -42,9 +48,10 @@ std::string candidateLine(NiceAgent* agent, NiceCandidate* candidate) {
 IceSession::IceSession(const IceOptions& options, IceListener& listener) : listener_(listener) {
   IceLoop& loop = IceLoop::instance();
   loop.runSync([&] {
-    agent_ = nice_agent_new_full(loop.context(), NICE_COMPATIBILITY_RFC5245,
-                                 static_cast<NiceAgentOption>(NICE_AGENT_OPTION_ICE_TRICKLE |
-                                                              NICE_AGENT_OPTION_REGULAR_NOMINATION));
+    agent_ =
+        nice_agent_new_full(loop.context(), NICE_COMPATIBILITY_RFC5245,
+                            static_cast<NiceAgentOption>(NICE_AGENT_OPTION_ICE_TRICKLE |
+                                                         NICE_AGENT_OPTION_REGULAR_NOMINATION));
     configure(options);
     stream_ = nice_agent_add_stream(agent_, 1);
     if (stream_ == 0) {
@@ -63,8 +70,7 @@ IceSession::IceSession(const IceOptions& options, IceListener& listener) : liste
     g_free(ufrag);
     g_free(password);
     g_signal_connect(agent_, "new-candidate-full", G_CALLBACK(&IceSession::onCandidate), this);
-    g_signal_connect(agent_, "candidate-gathering-done", G_CALLBACK(&IceSession::onGathered),
-                     this);
+    g_signal_connect(agent_, "candidate-gathering-done", G_CALLBACK(&IceSession::onGathered), this);
     g_signal_connect(agent_, "component-state-changed", G_CALLBACK(&IceSession::onState), this);
     g_signal_connect(agent_, "new-selected-pair-full", G_CALLBACK(&IceSession::onPair), this);
     nice_agent_attach_recv(agent_, stream_, kComponent, loop.context(), &IceSession::onReceive,
@@ -109,8 +115,8 @@ IceSession::~IceSession() {
 bool IceSession::setRemoteCredentials(const std::string& ufrag, const std::string& password) {
   bool accepted = false;
   IceLoop::instance().runSync([&] {
-    accepted = nice_agent_set_remote_credentials(agent_, stream_, ufrag.c_str(),
-                                                 password.c_str()) == TRUE;
+    accepted =
+        nice_agent_set_remote_credentials(agent_, stream_, ufrag.c_str(), password.c_str()) == TRUE;
   });
   return accepted;
 }
@@ -118,10 +124,10 @@ bool IceSession::setRemoteCredentials(const std::string& ufrag, const std::strin
 void IceSession::gather() {
   IceLoop::instance().runSync([this] {
     if (!turn_.turnAddress.empty()) {
-      nice_agent_set_relay_info(agent_, stream_, kComponent, turn_.turnAddress.c_str(),
-                                turn_.turnPort, turn_.turnUser.c_str(),
-                                turn_.turnPassword.c_str(),
-                                turn_.turnTcp ? NICE_RELAY_TYPE_TURN_TCP : NICE_RELAY_TYPE_TURN_UDP);
+      nice_agent_set_relay_info(
+          agent_, stream_, kComponent, turn_.turnAddress.c_str(), turn_.turnPort,
+          turn_.turnUser.c_str(), turn_.turnPassword.c_str(),
+          turn_.turnTcp ? NICE_RELAY_TYPE_TURN_TCP : NICE_RELAY_TYPE_TURN_UDP);
     }
     if (!nice_agent_gather_candidates(agent_, stream_)) {
       GST_WARNING("libnice could not start gathering");
@@ -147,7 +153,8 @@ bool IceSession::addRemoteCandidate(const std::string& candidate) {
 }
 
 void IceSession::remoteCandidatesDone() {
-  IceLoop::instance().runSync([this] { nice_agent_peer_candidate_gathering_done(agent_, stream_); });
+  IceLoop::instance().runSync(
+      [this] { nice_agent_peer_candidate_gathering_done(agent_, stream_); });
 }
 
 bool IceSession::send(const uint8_t* data, size_t size) {

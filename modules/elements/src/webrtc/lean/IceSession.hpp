@@ -16,14 +16,22 @@ typedef struct _NiceAgent NiceAgent;
 
 namespace kurento::webrtc::lean {
 
-enum class IceState { kInvalid, kDisconnected, kGathering, kConnecting, kConnected, kReady, kFailed };
+enum class IceState {
+  kInvalid,
+  kDisconnected,
+  kGathering,
+  kConnecting,
+  kConnected,
+  kReady,
+  kFailed
+};
 
 struct IceOptions {
-  bool controlling = false;          // we offered (the offerer controls)
+  bool controlling = false;                 // we offered (the offerer controls)
   std::vector<std::string> localAddresses;  // only these, when not empty (networkInterfaces)
-  std::string stunAddress;           // numeric
+  std::string stunAddress;                  // numeric
   uint16_t stunPort = 3478;
-  std::string turnAddress;           // numeric; turn off when empty
+  std::string turnAddress;  // numeric; turn off when empty
   uint16_t turnPort = 3478;
   std::string turnUser;
   std::string turnPassword;
@@ -71,8 +79,8 @@ class IceSession {
   static void onState(NiceAgent* agent, guint stream, guint component, guint state, gpointer self);
   static void onPair(NiceAgent* agent, guint stream, guint component, gpointer local,
                      gpointer remote, gpointer self);
-  static void onReceive(NiceAgent* agent, guint stream, guint component, guint size,
-                        gchar* data, gpointer self);
+  static void onReceive(NiceAgent* agent, guint stream, guint component, guint size, gchar* data,
+                        gpointer self);
   void configure(const IceOptions& options);
 
   IceOptions turn_;  // the relay is set per stream, when gathering starts

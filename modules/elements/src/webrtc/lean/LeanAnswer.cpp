@@ -191,10 +191,10 @@ std::string createLeanAnswer(const GstSDPMessage& offer, const LeanLocal& local,
     }
   }
   if (!readTransport) {
-    throw kms::KurentoException(kms::ErrorCode::kSdpEndPointProcessOfferError,
-                                "no line of the offer has a codec we send (audio: " +
-                                    rtp::codecNames(MediaType::AUDIO) +
-                                    "; video: " + rtp::codecNames(MediaType::VIDEO) + ")");
+    throw kms::KurentoException(
+        kms::ErrorCode::kSdpEndPointProcessOfferError,
+        "no line of the offer has a codec we send (audio: " + rtp::codecNames(MediaType::AUDIO) +
+            "; video: " + rtp::codecNames(MediaType::VIDEO) + ")");
   }
   std::ostringstream sdp;
   sdp << "v=0\r\n"

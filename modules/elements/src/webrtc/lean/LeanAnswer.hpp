@@ -32,8 +32,8 @@ struct LeanLine {
 struct LeanRemote {
   std::string ufrag;
   std::string password;
-  std::string fingerprint;  // "sha-256 AB:CD:..."
-  bool weAreDtlsClient = true;  // offer's setup actpass or passive
+  std::string fingerprint;              // "sha-256 AB:CD:..."
+  bool weAreDtlsClient = true;          // offer's setup actpass or passive
   std::vector<std::string> candidates;  // a=candidate lines of the offer ("candidate:...")
 };
 

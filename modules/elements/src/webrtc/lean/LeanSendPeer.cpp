@@ -126,7 +126,12 @@ LeanSendPeer::Stream* LeanSendPeer::streamOfSsrc(uint32_t ssrc) const {
   return nullptr;
 }
 
+// Every callback of the loop returns at once once the destructor began: the timers it removed
+// would otherwise be made again, pointing at a peer about to be gone.
 void LeanSendPeer::onIceState(IceState state) {
+  if (closing_) {
+    return;
+  }
   listener_.onIceState(state);
   const bool connected = state == IceState::kConnected || state == IceState::kReady;
   if (connected && !dtlsStarted_ && dtls_ != nullptr) {
@@ -159,6 +164,9 @@ void LeanSendPeer::onPacket(uint8_t* data, size_t size) {
 }
 
 void LeanSendPeer::scheduleDtlsTimer() {
+  if (closing_) {
+    return;
+  }
   if (dtlsTimer_ != 0) {
     g_source_destroy(g_main_context_find_source_by_id(IceLoop::instance().context(), dtlsTimer_));
     dtlsTimer_ = 0;
@@ -173,6 +181,9 @@ void LeanSendPeer::scheduleDtlsTimer() {
       [](gpointer data) -> gboolean {
         auto* self = static_cast<LeanSendPeer*>(data);
         self->dtlsTimer_ = 0;
+        if (self->closing_) {
+          return G_SOURCE_REMOVE;
+        }
         self->dtls_->handleTimeout();
         self->scheduleDtlsTimer();
         return G_SOURCE_REMOVE;
@@ -184,6 +195,9 @@ void LeanSendPeer::scheduleDtlsTimer() {
 
 void LeanSendPeer::onDtlsChanged(DtlsState state) {
   GST_INFO("DTLS %s", toString(state));
+  if (closing_) {
+    return;  // the close_notify of the destructor
+  }
   listener_.onDtlsState(state);
   if (state == DtlsState::kConnected) {
     GST_INFO("DTLS connected, SRTP %s", dtls_->srtpProfile().c_str());
@@ -206,7 +220,8 @@ void LeanSendPeer::onDtlsChanged(DtlsState state) {
 
 void LeanSendPeer::sendRtp(MediaType type, const uint8_t* packet, size_t size) {
   Stream* stream = streamOf(type);
-  if (stream == nullptr || closing_ || dtls_ == nullptr || dtls_->state() != DtlsState::kConnected) {
+  if (stream == nullptr || closing_ || dtls_ == nullptr ||
+      dtls_->state() != DtlsState::kConnected) {
     return;
   }
   uint8_t out[kPacketCapacity];

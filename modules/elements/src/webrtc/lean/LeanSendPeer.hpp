@@ -81,7 +81,9 @@ class LeanSendPeer : private IceListener {
   // Our answer to `offer` (see LeanAnswer.hpp); the offer's candidates are added.
   std::string answer(const GstSDPMessage& offer);
   void gather() { ice_->gather(); }
-  bool addRemoteCandidate(const std::string& candidate) { return ice_->addRemoteCandidate(candidate); }
+  bool addRemoteCandidate(const std::string& candidate) {
+    return ice_->addRemoteCandidate(candidate);
+  }
   void remoteCandidatesDone() { ice_->remoteCandidatesDone(); }
 
   // Whether a line of `type` was agreed (it will send what sendRtp gets).
@@ -105,11 +107,21 @@ class LeanSendPeer : private IceListener {
     LeanStreamStats stats;
   };
 
-  void onLocalCandidate(const std::string& candidate) override { listener_.onLocalCandidate(candidate); }
-  void onGatheringDone() override { listener_.onGatheringDone(); }
+  void onLocalCandidate(const std::string& candidate) override {
+    if (!closing_) {
+      listener_.onLocalCandidate(candidate);
+    }
+  }
+  void onGatheringDone() override {
+    if (!closing_) {
+      listener_.onGatheringDone();
+    }
+  }
   void onIceState(IceState state) override;
   void onSelectedPair(const std::string& local, const std::string& remote) override {
-    listener_.onSelectedPair(local, remote);
+    if (!closing_) {
+      listener_.onSelectedPair(local, remote);
+    }
   }
   void onPacket(uint8_t* data, size_t size) override;
   void onDtlsChanged(DtlsState state);
@@ -131,8 +143,8 @@ class LeanSendPeer : private IceListener {
   std::vector<LeanLine> lines_;
   std::vector<std::unique_ptr<Stream>> streams_;
   std::string cname_;
-  RtcpContext rtcp_;  // loop thread
-  RtcpFeedback feedback_;  // loop thread: reused, parsed into
+  RtcpContext rtcp_;          // loop thread
+  RtcpFeedback feedback_;     // loop thread: reused, parsed into
   bool dtlsStarted_ = false;  // loop thread
   guint dtlsTimer_ = 0;       // loop thread
   guint reportTimer_ = 0;     // loop thread

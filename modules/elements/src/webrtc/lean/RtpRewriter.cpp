@@ -175,8 +175,8 @@ std::optional<uint16_t> RtpRewriter::sourceSeq(uint16_t seq) const {
   return static_cast<uint16_t>(seq - seqOffset_);
 }
 
-bool RtpRewriter::rewriteAgain(const uint8_t* packet, size_t size, uint8_t* out,
-                               size_t outCapacity, size_t& outSize) const {
+bool RtpRewriter::rewriteAgain(const uint8_t* packet, size_t size, uint8_t* out, size_t outCapacity,
+                               size_t& outSize) const {
   RtpLayout layout;
   if (!started_ || out == nullptr || !parseRtpLayout(packet, size, layout) ||
       read32(packet + 8) != srcSsrc_) {
