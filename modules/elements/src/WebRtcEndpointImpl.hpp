@@ -137,7 +137,8 @@ class WebRtcEndpointImpl : public WebRtcEndpointBase {
   void dropLeanTarget(GstPad* target);
   void onLeanDtls(webrtc::lean::DtlsState state);
   void requestInputKeyframe(MediaType type);
-  std::map<std::string, std::shared_ptr<Stats>> leanStats(const std::optional<MediaType>& type);
+  void addLeanStats(const std::optional<MediaType>& type, int64_t timestampMillis,
+                    std::map<std::string, std::shared_ptr<Stats>>& result);
   // The outbound reports' targetBitrate when we encode for the peer (webrtc/WebRtcEndpointStats.cpp).
   void addTargetBitrate(std::map<std::string, std::shared_ptr<Stats>>& result);
   std::vector<std::shared_ptr<DtlsConnection>> leanDtlsConnections();

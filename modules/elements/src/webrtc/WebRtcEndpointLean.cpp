@@ -246,17 +246,12 @@ std::vector<std::shared_ptr<DtlsConnection>> WebRtcEndpointImpl::leanDtlsConnect
   return {connection};
 }
 
-std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::leanStats(
-    const std::optional<MediaType>& type) {
-  std::map<std::string, std::shared_ptr<Stats>> result;
-  auto endpoint = std::make_shared<EndpointStats>();
-  endpoint->id = id();
-  endpoint->type = StatsType::endpoint;
-  endpoint->timestampMillis = g_get_real_time() / 1000;
-  result[endpoint->id] = endpoint;
+void WebRtcEndpointImpl::addLeanStats(const std::optional<MediaType>& type,
+                                      int64_t timestampMillis,
+                                      std::map<std::string, std::shared_ptr<Stats>>& result) {
   std::unique_lock<std::recursive_mutex> lock(mutex_);
   if (lean_ == nullptr) {
-    return result;
+    return;
   }
   const std::vector<webrtc::lean::LeanStreamStats> streams = lean_->stats();
   if (!selectedPairs_.empty()) {  // the pair in use, as webrtcbin's candidatepair report
@@ -265,7 +260,7 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::leanStats(
     auto pair = std::make_shared<RTCIceCandidatePairStats>();
     pair->id = "candidate-pair-lean";
     pair->type = StatsType::candidatepair;
-    pair->timestampMillis = endpoint->timestampMillis;
+    pair->timestampMillis = timestampMillis;
     pair->localCandidateId = selectedPairs_.back()->localCandidate;
     pair->remoteCandidateId = selectedPairs_.back()->remoteCandidate;
     pair->transportId = kDtlsConnectionId;
@@ -284,7 +279,7 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::leanStats(
     auto outbound = std::make_shared<RTCOutboundRTPStreamStats>();
     outbound->type = StatsType::outboundrtp;
     outbound->id = "rtp-outbound-stream-stats_" + std::to_string(stream.ssrc);
-    outbound->timestampMillis = endpoint->timestampMillis;
+    outbound->timestampMillis = timestampMillis;
     outbound->ssrc = std::to_string(stream.ssrc);
     outbound->packetsSent = static_cast<int64_t>(stream.packetsSent);
     outbound->bytesSent = static_cast<int64_t>(stream.bytesSent);
@@ -304,7 +299,6 @@ std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::leanStats(
     result[outbound->id] = outbound;
   }
   addTargetBitrate(result);
-  return result;
 }
 
 // After closeInputs: no buffer is on its way to the transport any more.

@@ -284,15 +284,16 @@ std::vector<std::shared_ptr<RTCIceCandidatePairStats>> pairStats(const Reports& 
 
 std::map<std::string, std::shared_ptr<Stats>> WebRtcEndpointImpl::getStats(
     const std::optional<MediaType>& mediaType) {
-  if (webrtc_ == nullptr) {
-    return leanStats(mediaType);
-  }
   std::map<std::string, std::shared_ptr<Stats>> result;
   auto endpoint = std::make_shared<EndpointStats>();
   endpoint->id = id();
   endpoint->type = StatsType::endpoint;
   endpoint->timestampMillis = g_get_real_time() / 1000;
   result[endpoint->id] = endpoint;
+  if (webrtc_ == nullptr) {  // the lean transport, or nothing negotiated yet
+    addLeanStats(mediaType, endpoint->timestampMillis, result);
+    return result;
+  }
   GstStructure* reply = webrtc::getStats(webrtc_);
   if (reply == nullptr) {
     GST_WARNING("%s: webrtcbin gave no statistics", id().c_str());

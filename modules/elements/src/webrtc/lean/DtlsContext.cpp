@@ -31,16 +31,6 @@ using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 using KeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
-std::string openSslErrors() {
-  std::string text;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof(buffer));
-    text += text.empty() ? buffer : std::string("; ") + buffer;
-  }
-  return text.empty() ? "no OpenSSL error" : text;
-}
 
 BioPtr pemBio(const std::string& pem) {
   return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
@@ -60,7 +50,9 @@ SSL_CTX* newContext(const std::string& pem, std::string* error) {
       SSL_CTX_use_PrivateKey(context, key.get()) != 1 || SSL_CTX_check_private_key(context) != 1 ||
       // Returns 0 on success, unlike the rest.
       SSL_CTX_set_tlsext_use_srtp(context, offeredSrtpProfiles()) != 0) {
-    *error = "cannot make a DTLS context for the certificate: " + openSslErrors();
+    const std::string errors = openSslErrors();
+    *error = "cannot make a DTLS context for the certificate: " +
+             (errors.empty() ? std::string("no OpenSSL error") : errors);
     SSL_CTX_free(context);
     return nullptr;
   }
@@ -207,6 +199,17 @@ std::string fingerprintOf(X509* certificate, const std::string& hash) {
     }
     text += kHex[digest[i] >> 4];
     text += kHex[digest[i] & 0x0f];
+  }
+  return text;
+}
+
+std::string openSslErrors() {
+  std::string text;
+  unsigned long code;
+  while ((code = ERR_get_error()) != 0) {
+    char buffer[256];
+    ERR_error_string_n(code, buffer, sizeof(buffer));
+    text += text.empty() ? buffer : std::string("; ") + buffer;
   }
   return text;
 }

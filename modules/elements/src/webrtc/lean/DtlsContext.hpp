@@ -17,6 +17,9 @@ class DtlsSrtpSession;
 // The DTLS 1.2 context for `certificatePem` (certificate and private key): one per certificate
 // while a session uses it (an SSL_CTX with its key costs tens of kilobytes). nullptr, with
 // *error set, when the PEM holds no usable certificate and matching key.
+// OpenSSL's queued errors of this thread, "; "-separated ("" when none); the queue is emptied.
+std::string openSslErrors();
+
 std::shared_ptr<SSL_CTX> dtlsContextFor(const std::string& certificatePem, std::string* error);
 
 // A write-only BIO: each write is one datagram, given to session->sendDatagram.

@@ -44,17 +44,6 @@ unsigned nextRetransmitUs(SSL*, unsigned previousUs) {
   return previousUs == 0 ? kFirstRetransmitUs : std::min(2 * previousUs, kMaxRetransmitUs);
 }
 
-std::string openSslErrors() {
-  std::string text;
-  unsigned long code;
-  while ((code = ERR_get_error()) != 0) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof(buffer));
-    text += text.empty() ? buffer : std::string("; ") + buffer;
-  }
-  return text;
-}
-
 // Each record of the datagram complete, and no encrypted one shorter than its nonce and tag:
 // OpenSSL 3.0 drops most malformed records itself, but answers a short encrypted one with a
 // fatal internal_error, which would let anyone able to send us a datagram end the session.
