@@ -5,6 +5,7 @@
 // values after --warmup sessions (100: the first calls load plugins, touch code pages, start
 // GLib's and GStreamer's thread pools and fill their caches), and that the server logged no
 // ERROR line. Exit status 0 when all of that holds.
+// --viewer adds a receive-only viewer of the endpoint to each session (the lean transport).
 // Usage: webrtc-churn [--sessions 2000] [--parallel 4] [--seconds 2] [--warmup 100] [--tolerance 5]
 //                     [--server-url ws://127.0.0.1:8888/kurento --server-pid PID]
 // With --server-url the sessions go to a server started by hand (under heaptrack, valgrind or
@@ -105,6 +106,7 @@ struct Options {
   int seconds = 2;
   int warmup = 100;
   double tolerance = 5;
+  bool viewer = false;    // each session also has a receive-only viewer (the lean transport)
   std::string serverUrl;  // empty: start a server of our own
   pid_t serverPid = 0;
 };
@@ -131,9 +133,11 @@ class Target {
   pid_t pid_ = 0;
 };
 
-// One session: a pipeline with a looped-back WebRtcEndpoint and a send-receive peer; returns
-// the frames the peer decoded during `seconds` of media (0 when none arrived in 15 s).
-uint64_t runSession(const std::shared_ptr<kms::client::Connection>& connection, int seconds) {
+// One session: a pipeline with a looped-back WebRtcEndpoint and a send-receive peer (and with
+// `viewer`, a receive-only peer of that endpoint too); returns the frames the peer decoded
+// during `seconds` of media (0 when none arrived in 15 s, or when the viewer got none).
+uint64_t runSession(const std::shared_ptr<kms::client::Connection>& connection, int seconds,
+                    bool viewer) {
   auto pipeline = kc::MediaPipeline::create(connection);
   uint64_t frames = 0;
   try {
@@ -141,7 +145,14 @@ uint64_t runSession(const std::shared_ptr<kms::client::Connection>& connection, 
     endpoint->connect(endpoint);
     WebRtcPeer peer(WebRtcPeer::Direction::kSendRecv);
     peer.offerTo(endpoint);
-    if (peer.waitForFrames(1, 15s)) {
+    std::unique_ptr<WebRtcPeer> watcher;
+    if (viewer) {
+      auto watching = kc::WebRtcEndpoint::create(connection, pipeline);
+      endpoint->connect(watching);
+      watcher = std::make_unique<WebRtcPeer>(WebRtcPeer::Direction::kRecvOnly);
+      watcher->offerTo(watching);
+    }
+    if (peer.waitForFrames(1, 15s) && (!watcher || watcher->waitForFrames(1, 15s))) {
       const uint64_t first = peer.framesDecoded();
       std::this_thread::sleep_for(std::chrono::seconds(seconds));
       frames = std::max<uint64_t>(first, peer.framesDecoded());
@@ -174,7 +185,7 @@ void runSessions(const Target& server, int count, const Options& options,
       auto connection = kms::client::Connection::connect(server.url());
       for (int index; (index = tally.next++) < end;) {
         try {
-          const uint64_t frames = runSession(connection, options.seconds);
+          const uint64_t frames = runSession(connection, options.seconds, options.viewer);
           tally.frames += frames;
           tally.withoutMedia += frames == 0 ? 1 : 0;
         } catch (const std::exception& error) {
@@ -220,8 +231,9 @@ int run(const Options& options) {
   Target server(options);
   const pid_t pid = server.pid();
   const Resources idle = resourcesOf(pid);
-  std::printf("webrtc churn: %d sessions, %d at a time, %d s of VP8+Opus loopback each\n",
-              options.sessions, options.parallel, options.seconds);
+  std::printf("webrtc churn: %d sessions, %d at a time, %d s of VP8+Opus loopback each%s\n",
+              options.sessions, options.parallel, options.seconds,
+              options.viewer ? ", with a receive-only viewer" : "");
   std::printf("server idle: %s\n", describe(idle).c_str());
   Tally tally;
   const auto quiet = [](int) {};
@@ -312,6 +324,8 @@ int main(int argc, char** argv) {
       "sessions before the baseline is taken")(
       "tolerance", po::value<double>(&options.tolerance)->default_value(5),
       "allowed growth of RSS, fds and threads, percent")(
+      "viewer", po::bool_switch(&options.viewer),
+      "each session also has a receive-only viewer of the endpoint")(
       "server-url", po::value<std::string>(&options.serverUrl),
       "use the server listening there instead of starting one (needs --server-pid)")(
       "server-pid", po::value<pid_t>(&options.serverPid),
