@@ -55,27 +55,43 @@ double ratio(double ours, double theirs) { return theirs > 0 ? ours / theirs : 0
 
 void printHeader() {
   std::printf(
-      "%7s | %9s %9s %6s | %13s %13s %6s | %8s %8s | %9s %9s | %7s %7s | %5s %5s | %7s %7s | %s\n",
+      "%7s | %9s %9s %6s | %13s %13s %6s | %8s %8s | %9s %9s | %9s %9s | %7s %7s | %5s %5s | "
+      "%7s %7s | %s\n",
       "viewers", "ours CPU%", "Janus CPU%", "ratio", "ours CPU%/v", "Janus CPU%/v", "ratio",
-      "ours RSS", "Janus RSS", "ours MB/v", "Janus MB/v", "thr us", "thr J", "fd us", "fd J",
-      "min fps", "min fps", "result");
+      "ours RSS", "Janus RSS", "ours MB/v", "Janus MB/v", "ours +MB/v", "Janus +MB/v", "thr us",
+      "thr J", "fd us", "fd J", "min fps", "min fps", "result");
 }
 
+// "MB/v" divides the growth from no viewer by N (so it carries what the first viewer costs
+// once: libraries read in, the certificate); "+MB/v" is the growth from the previous row per
+// viewer added since, what one more viewer costs.
+struct PreviousRow {
+  int viewers = 0;
+  double oursKiB = 0;
+  double janusKiB = 0;
+};
+
 bool printRow(int viewers, const Measure& ours, const Measure& janus, const Measure& ours0,
-              const Measure& janus0, double sourceFps, int nominalFps) {
+              const Measure& janus0, double sourceFps, int nominalFps, PreviousRow& previous) {
   const double oursPer = perViewer(ours.cpuPercent, ours0.cpuPercent, viewers);
   const double janusPer = perViewer(janus.cpuPercent, janus0.cpuPercent, viewers);
   const double oursMb = perViewer(ours.rssKiB, ours0.rssKiB, viewers) / 1024.0;
   const double janusMb = perViewer(janus.rssKiB, janus0.rssKiB, viewers) / 1024.0;
+  const int added = viewers - previous.viewers;
+  const double oursAddedMb =
+      previous.viewers > 0 ? perViewer(ours.rssKiB, previous.oursKiB, added) / 1024.0 : oursMb;
+  const double janusAddedMb =
+      previous.viewers > 0 ? perViewer(janus.rssKiB, previous.janusKiB, added) / 1024.0 : janusMb;
+  previous = {viewers, static_cast<double>(ours.rssKiB), static_cast<double>(janus.rssKiB)};
   const double needed = 0.95 * sourceFps;
   const bool sourceOk = sourceFps >= 0.95 * nominalFps;
   const bool ok = sourceOk && ours.minFps >= needed && janus.minFps >= needed;
   std::printf(
       "%7d | %9.1f %10.1f %5.2fx | %13.3f %13.3f %5.2fx | %5.0f MB %6.0f MB | %9.2f %10.2f | "
-      "%7d %7d | %5d %5d | %7.1f %7.1f | %s\n",
+      "%10.2f %11.2f | %7d %7d | %5d %5d | %7.1f %7.1f | %s\n",
       viewers, ours.cpuPercent, janus.cpuPercent, ratio(ours.cpuPercent, janus.cpuPercent), oursPer,
       janusPer, ratio(oursPer, janusPer), ours.rssKiB / 1024.0, janus.rssKiB / 1024.0, oursMb,
-      janusMb, ours.threads, janus.threads, ours.fds, janus.fds, ours.minFps, janus.minFps,
+      janusMb, oursAddedMb, janusAddedMb, ours.threads, janus.threads, ours.fds, janus.fds, ours.minFps, janus.minFps,
       ok          ? "ok"
       : !sourceOk ? "FAILED (the source itself fell below its frame rate: machine overloaded)"
                   : (ours.minFps < needed ? "FAILED (ours below the source's frame rate)"
@@ -132,11 +148,12 @@ int main(int argc, char** argv) {
         format.width, format.height, format.fps, source.kbps(), ours0.sourceFps, seconds,
         ours0.cpuPercent, ours0.rssKiB / 1024.0, janus0.cpuPercent, janus0.rssKiB / 1024.0);
     printHeader();
+    PreviousRow previous;
     for (int count : parseList(args["viewers"].as<std::string>())) {
       const Measure oursRow = ours.measure(count, seconds, source, byThread);
       const Measure janusRow = janus.measure(count, seconds, source, byThread);
       allOk = printRow(count, oursRow, janusRow, ours0, janus0,
-                       std::min(oursRow.sourceFps, janusRow.sourceFps), format.fps) &&
+                       std::min(oursRow.sourceFps, janusRow.sourceFps), format.fps, previous) &&
               allOk;
       if (byThread) {
         printThreads("ours", oursRow);
