@@ -65,22 +65,6 @@ RemoteFormat remoteFormat(const GstSDPMedia* media, guint index) {
   return format;
 }
 
-bool hasFeedback(const GstSDPMedia* media, int pt, const char* feedback) {
-  const std::string wanted = std::string(" ") + feedback;
-  for (guint i = 0; const gchar* value = gst_sdp_media_get_attribute_val_n(media, "rtcp-fb", i);
-       ++i) {
-    const std::string text(value);
-    const size_t space = text.find(' ');
-    if (space == std::string::npos) {
-      continue;  // "a=rtcp-fb:97" names no feedback: nothing to honour
-    }
-    const std::string target = text.substr(0, space);
-    if ((target == "*" || target == std::to_string(pt)) && text.substr(space) == wanted) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::string connectionAddress(const GstSDPMessage& message, const GstSDPMedia* media) {
   if (gst_sdp_media_connections_len(media) > 0) {
@@ -220,6 +204,23 @@ ChosenCodec chooseCodec(const GstSDPMedia* media, MediaType type, std::string* o
 }
 
 MediaType mediaTypeOfLine(const GstSDPMedia* media) { return mediaTypeOf(media); }
+
+bool hasFeedback(const GstSDPMedia* media, int pt, const char* feedback) {
+  const std::string wanted = std::string(" ") + feedback;
+  for (guint i = 0; const gchar* value = gst_sdp_media_get_attribute_val_n(media, "rtcp-fb", i);
+       ++i) {
+    const std::string text(value);
+    const size_t space = text.find(' ');
+    if (space == std::string::npos) {
+      continue;  // "a=rtcp-fb:97" names no feedback: nothing to honour
+    }
+    const std::string target = text.substr(0, space);
+    if ((target == "*" || target == std::to_string(pt)) && text.substr(space) == wanted) {
+      return true;
+    }
+  }
+  return false;
+}
 
 RtpNegotiation::RtpNegotiation(std::string localAddress, std::optional<SrtpKey> configuredKey)
     : localAddress_(std::move(localAddress)), configuredKey_(std::move(configuredKey)) {}

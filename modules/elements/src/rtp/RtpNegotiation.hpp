@@ -49,6 +49,8 @@ struct ChosenCodec {
 ChosenCodec chooseCodec(const GstSDPMedia* media, MediaType type, std::string* offeredNames);
 // The media type of an m= line (kInvalid for anything but audio and video).
 MediaType mediaTypeOfLine(const GstSDPMedia* media);
+// Whether the line offers `feedback` ("nack pli", "goog-remb", ...) for payload `pt` (or "*").
+bool hasFeedback(const GstSDPMedia* media, int pt, const char* feedback);
 
 class RtpNegotiation {
  public:

@@ -4,6 +4,7 @@
 #include "WebRtcEndpointImpl.hpp"
 
 #include "rtp/MediaPaths.hpp"
+#include "webrtc/lean/IceSession.hpp"
 
 #include <kms/sdk/Gst.hpp>
 
@@ -32,16 +33,10 @@ DtlsConnectionState dtlsState(GObject* transport) {
 
 // A WebRTC peer sends RTCP at least every ~6 s even without media (RFC 3550's 5 s minimum,
 // randomized), and RTP or RTCP feedback much more often in a call: nothing at all from it for
-// this long means it is gone (killed, unplugged), long before ICE consent would expire.
-constexpr uint32_t kPeerSilenceMs = 5000;
+// this long means it is gone (killed, unplugged), long before ICE consent would expire. The
+// lean transport's viewers are held to the same.
+constexpr uint32_t kPeerSilenceMs = webrtc::lean::LeanSendPeer::kPeerSilenceMs;
 
-// "candidate:..." (the SDP attribute without "a=").
-std::string candidateText(NiceAgent* agent, NiceCandidate* candidate) {
-  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
-  std::string text = sdp != nullptr ? sdp : "";
-  g_free(sdp);
-  return text.rfind("a=", 0) == 0 ? text.substr(2) : text;
-}
 }  // namespace
 #define GST_CAT_DEFAULT kCat
 
@@ -69,8 +64,8 @@ void WebRtcEndpointImpl::onSelectedPair(GObject* agent, guint stream, guint comp
                                         gpointer local, gpointer remote, gpointer data) {
   static_cast<WebRtcEndpointImpl*>(data)->reportSelectedPair(
       std::to_string(stream), static_cast<int32_t>(component),
-      candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(local)),
-      candidateText(NICE_AGENT(agent), static_cast<NiceCandidate*>(remote)));
+      webrtc::lean::candidateLine(NICE_AGENT(agent), static_cast<NiceCandidate*>(local)),
+      webrtc::lean::candidateLine(NICE_AGENT(agent), static_cast<NiceCandidate*>(remote)));
 }
 
 void WebRtcEndpointImpl::reportSelectedPair(const std::string& stream, int32_t component,

@@ -34,15 +34,6 @@ IceState toState(guint state) {
   }
 }
 
-std::string candidateLine(NiceAgent* agent, NiceCandidate* candidate) {
-  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
-  std::string line = sdp != nullptr ? sdp : "";
-  g_free(sdp);
-  if (line.rfind("a=", 0) == 0) {
-    line.erase(0, 2);
-  }
-  return line;
-}
 }  // namespace
 
 IceSession::IceSession(const IceOptions& options, IceListener& listener) : listener_(listener) {
@@ -190,6 +181,16 @@ void IceSession::onPair(NiceAgent* agent, guint, guint, gpointer local, gpointer
 
 void IceSession::onReceive(NiceAgent*, guint, guint, guint size, gchar* data, gpointer self) {
   static_cast<IceSession*>(self)->listener_.onPacket(reinterpret_cast<uint8_t*>(data), size);
+}
+
+std::string candidateLine(NiceAgent* agent, NiceCandidate* candidate) {
+  gchar* sdp = nice_agent_generate_local_candidate_sdp(agent, candidate);
+  std::string line = sdp != nullptr ? sdp : "";
+  g_free(sdp);
+  if (line.rfind("a=", 0) == 0) {
+    line.erase(0, 2);
+  }
+  return line;
 }
 
 }  // namespace kurento::webrtc::lean

@@ -13,6 +13,7 @@
 #include <vector>
 
 typedef struct _NiceAgent NiceAgent;
+typedef struct _NiceCandidate NiceCandidate;
 
 namespace kurento::webrtc::lean {
 
@@ -93,5 +94,8 @@ class IceSession {
   std::atomic<IceState> state_{IceState::kDisconnected};
   std::atomic<bool> closed_{false};
 };
+
+// "candidate:..." (the SDP attribute without "a=") of a libnice candidate, local or remote.
+std::string candidateLine(NiceAgent* agent, NiceCandidate* candidate);
 
 }  // namespace kurento::webrtc::lean

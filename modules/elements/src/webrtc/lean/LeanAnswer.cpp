@@ -38,22 +38,6 @@ std::string bundleMids(const GstSDPMessage& offer) {
 
 bool receivesOnly(const GstSDPMedia* media) { return hasAttribute(media, "recvonly"); }
 
-bool feedbackOffered(const GstSDPMedia* media, int pt, const std::string& feedback) {
-  for (guint i = 0; const gchar* value = gst_sdp_media_get_attribute_val_n(media, "rtcp-fb", i);
-       ++i) {
-    const std::string text(value);
-    const size_t space = text.find(' ');
-    if (space == std::string::npos) {
-      continue;
-    }
-    const std::string target = text.substr(0, space);
-    if ((target == "*" || target == std::to_string(pt)) && text.substr(space + 1) == feedback) {
-      return true;
-    }
-  }
-  return false;
-}
-
 void readRemote(const GstSDPMessage& offer, const GstSDPMedia* media, LeanRemote& remote) {
   const char* ufrag = attribute(offer, media, "ice-ufrag");
   const char* password = attribute(offer, media, "ice-pwd");
@@ -139,10 +123,10 @@ LeanLine chooseLine(const GstSDPMedia* media, guint index) {
   line.fmtp = chosen.fmtp;
   line.ssrc = randomSsrc();
   if (line.type == MediaType::VIDEO && line.codec != nullptr) {
-    line.nack = feedbackOffered(media, line.payloadType, "nack");
-    line.pli = feedbackOffered(media, line.payloadType, "nack pli");
-    line.fir = feedbackOffered(media, line.payloadType, "ccm fir");
-    line.remb = feedbackOffered(media, line.payloadType, "goog-remb");
+    line.nack = rtp::hasFeedback(media, line.payloadType, "nack");
+    line.pli = rtp::hasFeedback(media, line.payloadType, "nack pli");
+    line.fir = rtp::hasFeedback(media, line.payloadType, "ccm fir");
+    line.remb = rtp::hasFeedback(media, line.payloadType, "goog-remb");
   }
   return line;
 }
