@@ -5,7 +5,6 @@
 
 #include <kms/sdk/Gst.hpp>
 
-#include <cstring>
 #include <random>
 
 namespace kurento::webrtc::lean {
@@ -85,8 +84,7 @@ std::string LeanSendPeer::answer(const GstSDPMessage& offer) {
     config.clockRateHz = static_cast<uint32_t>(line.codec->clockRate);
     stream->rewriter = std::make_unique<RtpRewriter>(config);
     if (line.nack) {
-      stream->ownHistory = std::make_shared<SourceHistory>(kViewerHistory);
-      stream->history = stream->ownHistory;
+      stream->history = std::make_unique<PacketHistory>(kViewerHistory);
     }
     stream->stats.type = line.type;
     stream->stats.ssrc = line.ssrc;
@@ -228,8 +226,8 @@ void LeanSendPeer::sendRtp(MediaType type, const uint8_t* packet, size_t size) {
   size_t outSize = 0;
   {
     std::lock_guard<std::mutex> lock(stream->mutex);
-    if (stream->ownHistory != nullptr) {
-      stream->ownHistory->store(packet, size);
+    if (stream->history != nullptr) {
+      stream->history->store(packet, size, g_get_monotonic_time());
     }
     if (!stream->rewriter->rewrite(packet, size, g_get_real_time(), out, sizeof(out), outSize)) {
       return;
@@ -244,14 +242,6 @@ bool LeanSendPeer::protectAndSend(uint8_t* packet, size_t size, size_t capacity,
   const bool protectedOk = rtcp ? dtls_->protectRtcp(packet, &size, capacity)
                                 : dtls_->protectRtp(packet, &size, capacity);
   return protectedOk && ice_->send(packet, size);
-}
-
-void LeanSendPeer::setSourceHistory(MediaType type, std::shared_ptr<const SourceHistory> history) {
-  if (Stream* stream = streamOf(type)) {
-    std::lock_guard<std::mutex> lock(stream->mutex);
-    stream->ownHistory.reset();
-    stream->history = std::move(history);
-  }
 }
 
 void LeanSendPeer::onRtcp(uint8_t* data, size_t size) {
@@ -307,18 +297,19 @@ void LeanSendPeer::onFeedback(const RtcpFeedback& feedback) {
 // A NACKed packet is sent again as it was (same SSRC and number: RFC 4585 without RTX), from
 // the source's history through this viewer's mapping.
 void LeanSendPeer::resend(Stream& stream, const std::vector<uint16_t>& seqs) {
-  uint8_t source[kPacketCapacity];
   uint8_t out[kPacketCapacity];
   for (uint16_t seq : seqs) {
-    size_t sourceSize = 0;
     size_t outSize = 0;
     {
+      // The history is written under the same lock: what fetch gives stays valid here.
       std::lock_guard<std::mutex> lock(stream.mutex);
       ++stream.stats.nacksReceived;
       const std::optional<uint16_t> sourceSeq = stream.rewriter->sourceSeq(seq);
-      if (!stream.history || !sourceSeq ||
-          !stream.history->copy(*sourceSeq, source, sizeof(source), sourceSize) ||
-          !stream.rewriter->rewriteAgain(source, sourceSize, out, sizeof(out), outSize)) {
+      const std::optional<ByteView> kept =
+          stream.history && sourceSeq ? stream.history->fetch(*sourceSeq, g_get_monotonic_time())
+                                      : std::nullopt;
+      if (!kept ||
+          !stream.rewriter->rewriteAgain(kept->data, kept->size, out, sizeof(out), outSize)) {
         continue;  // too old, or never sent
       }
       ++stream.stats.packetsResent;
@@ -366,22 +357,6 @@ std::vector<LeanStreamStats> LeanSendPeer::stats() const {
     all.push_back(stream->stats);
   }
   return all;
-}
-
-void SourceHistory::store(const uint8_t* packet, size_t size) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  history_.store(packet, size, g_get_monotonic_time());
-}
-
-bool SourceHistory::copy(uint16_t seq, uint8_t* out, size_t capacity, size_t& size) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::optional<ByteView> kept = history_.fetch(seq, g_get_monotonic_time());
-  if (!kept || kept->size > capacity) {
-    return false;
-  }
-  std::memcpy(out, kept->data, kept->size);
-  size = kept->size;
-  return true;
 }
 
 }  // namespace kurento::webrtc::lean

@@ -23,21 +23,6 @@
 
 namespace kurento::webrtc::lean {
 
-// The last second of one source's packets as it payloaded them, kept once for all its viewers'
-// NACKs: written by the source's thread, read by the loop's.
-class SourceHistory {
- public:
-  explicit SourceHistory(const PacketHistoryConfig& config = PacketHistoryConfig())
-      : history_(config) {}
-  void store(const uint8_t* packet, size_t size);
-  // Copies the packet of source sequence number `seq` into `out`; false when not kept.
-  bool copy(uint16_t seq, uint8_t* out, size_t capacity, size_t& size) const;
-
- private:
-  mutable std::mutex mutex_;
-  PacketHistory history_;
-};
-
 class LeanPeerListener {
  public:
   virtual ~LeanPeerListener() = default;
@@ -92,8 +77,6 @@ class LeanSendPeer : private IceListener {
   // One RTP packet of `type` as the source payloaded it; from the source's thread. Dropped
   // until DTLS is connected.
   void sendRtp(MediaType type, const uint8_t* packet, size_t size);
-  // Where the NACKs for `type` are answered from (the source's); none: NACKs go unanswered.
-  void setSourceHistory(MediaType type, std::shared_ptr<const SourceHistory> history);
   std::vector<LeanStreamStats> stats() const;
   DtlsState dtlsState() const { return dtls_ ? dtls_->state() : DtlsState::kNew; }
 
@@ -101,8 +84,8 @@ class LeanSendPeer : private IceListener {
   struct Stream {
     LeanLine line;
     std::unique_ptr<RtpRewriter> rewriter;
-    std::shared_ptr<const SourceHistory> history;
-    std::shared_ptr<SourceHistory> ownHistory;  // kept here while no source shares its own
+    // The source's packets of the last second, for the viewer's NACKs (null: none negotiated).
+    std::unique_ptr<PacketHistory> history;
     mutable std::mutex mutex;  // all of the stream: its source's thread, the loop's
     LeanStreamStats stats;
   };
