@@ -8,11 +8,19 @@
 #include "webrtc/lean/LeanSendPeer.hpp"
 
 #include <gst/video/video.h>
+
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,10 +36,13 @@ class Events : public LeanPeerListener {
  public:
   explicit Events(WebRtcPeer& viewer) : viewer_(&viewer) {}
   void onLocalCandidate(const std::string& candidate) override {
-    if (WebRtcPeer* viewer = viewer_) {
-      viewer->addCandidate(0, candidate);
+    const std::string shown = rewrite ? rewrite(candidate) : candidate;
+    if (WebRtcPeer* viewer = viewer_; viewer != nullptr && !shown.empty()) {
+      viewer->addCandidate(0, shown);
     }
   }
+  // What the viewer is told of each of our candidates ("": nothing); set before the call.
+  std::function<std::string(const std::string&)> rewrite;
   void forgetViewer() { viewer_ = nullptr; }
   void onGatheringDone() override { gathered = true; }
   void onIceState(IceState state) override {
@@ -145,6 +156,118 @@ class VideoSource {
   std::vector<LeanSendPeer*> peers_;
 };
 
+// A UDP relay on 127.0.0.1 between the transport and its viewer that loses every `nth` RTP
+// packet on its way to the viewer (never STUN, DTLS or RTCP): the viewer only knows the relay's
+// address, the transport learns the relay's other socket from its checks (peer-reflexive).
+class LossyRelay {
+ public:
+  explicit LossyRelay(int nth) : nth_(nth) {
+    viewerSide_ = boundSocket();
+    serverSide_ = boundSocket();
+    thread_ = std::thread([this] { run(); });
+  }
+  ~LossyRelay() {
+    stop_ = true;
+    thread_.join();
+    ::close(viewerSide_);
+    ::close(serverSide_);
+  }
+  // Our candidate as the viewer must see it: the relay's address instead of ours.
+  std::string rewrite(const std::string& candidate) {
+    // "candidate:F C udp PRIO 127.0.0.1 PORT typ host": words 4 and 5.
+    std::istringstream words(candidate);
+    std::vector<std::string> parts;
+    for (std::string word; words >> word;) {
+      parts.push_back(word);
+    }
+    if (parts.size() < 8 || parts[2] != "UDP" && parts[2] != "udp" || parts[4] != "127.0.0.1") {
+      return "";
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      server_ = address(static_cast<uint16_t>(std::stoi(parts[5])));
+      haveServer_ = true;
+    }
+    parts[5] = std::to_string(portOf(viewerSide_));
+    std::string out;
+    for (const std::string& part : parts) {
+      out += (out.empty() ? "" : " ") + part;
+    }
+    return out;
+  }
+  int dropped() const { return dropped_; }
+
+ private:
+  static sockaddr_in address(uint16_t port) {
+    sockaddr_in in{};
+    in.sin_family = AF_INET;
+    in.sin_port = htons(port);
+    in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return in;
+  }
+  static int boundSocket() {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in in = address(0);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&in), sizeof in);
+    return fd;
+  }
+  static uint16_t portOf(int fd) {
+    sockaddr_in in{};
+    socklen_t size = sizeof in;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&in), &size);
+    return ntohs(in.sin_port);
+  }
+  void run() {
+    pollfd fds[2] = {{viewerSide_, POLLIN, 0}, {serverSide_, POLLIN, 0}};
+    uint8_t packet[2048];
+    while (!stop_) {
+      if (::poll(fds, 2, 50) <= 0) {
+        continue;
+      }
+      if (fds[0].revents & POLLIN) {  // from the viewer: on to the transport
+        sockaddr_in from{};
+        socklen_t size = sizeof from;
+        const ssize_t got = ::recvfrom(viewerSide_, packet, sizeof packet, 0,
+                                       reinterpret_cast<sockaddr*>(&from), &size);
+        std::lock_guard<std::mutex> lock(mutex_);
+        viewer_ = from;
+        haveViewer_ = true;
+        if (got > 0 && haveServer_) {
+          ::sendto(serverSide_, packet, got, 0, reinterpret_cast<sockaddr*>(&server_),
+                   sizeof server_);
+        }
+      }
+      if (fds[1].revents & POLLIN) {  // from the transport: on to the viewer, some RTP lost
+        const ssize_t got = ::recv(serverSide_, packet, sizeof packet, 0);
+        const bool rtp = got > 12 && packet[0] >= 128 && packet[0] <= 191 &&
+                         (packet[1] < 192 || packet[1] > 223);
+        if (rtp && ++rtpPackets_ % nth_ == 0) {
+          ++dropped_;
+          continue;
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (got > 0 && haveViewer_) {
+          ::sendto(viewerSide_, packet, got, 0, reinterpret_cast<sockaddr*>(&viewer_),
+                   sizeof viewer_);
+        }
+      }
+    }
+  }
+
+  const int nth_;
+  int viewerSide_ = -1;
+  int serverSide_ = -1;
+  std::mutex mutex_;
+  sockaddr_in server_{};
+  sockaddr_in viewer_{};
+  bool haveServer_ = false;
+  bool haveViewer_ = false;
+  int rtpPackets_ = 0;
+  std::atomic<int> dropped_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 IceOptions loopbackOnly() {
   IceOptions options;
   options.localAddresses = {"127.0.0.1"};
@@ -160,11 +283,16 @@ GstSDPMessage* parse(const std::string& sdp) {
 
 // Signals the viewer with `peer`: the viewer's candidates are held until the answer is made.
 struct Call {
+  // `viewerCandidates` false: the transport learns the viewer's path only from its checks.
   Call(WebRtcPeer& viewer, LeanSendPeer& peer,
-       const std::function<std::string(std::string)>& edit = nullptr) {
+       const std::function<std::string(std::string)>& edit = nullptr, bool viewerCandidates = true)
+      : forward(viewerCandidates) {
     std::string offer =
         viewer.createOffer([&, peerRef = &peer](guint, const std::string& candidate) {
           std::lock_guard<std::mutex> lock(candidatesMutex);
+          if (!forward && !candidate.empty()) {
+            return;
+          }
           if (!answeredFlag) {
             pending.push_back(candidate);
           } else if (candidate.empty()) {
@@ -191,6 +319,7 @@ struct Call {
       }
     }
   }
+  const bool forward;
   std::mutex candidatesMutex;
   bool answeredFlag = false;
   std::vector<std::string> pending;
@@ -234,6 +363,38 @@ TEST_F(LeanSendPeerTest, AWebRtcBinViewerDecodesTheVideoPayloadedOnce) {
     std::lock_guard<std::mutex> lock(events.mutex);
     EXPECT_NE(events.selectedLocal.find("127.0.0.1"), std::string::npos) << events.selectedLocal;
   }
+}
+
+// Every 25th RTP packet is lost on its way to the viewer: the viewer's NACKs are answered from
+// the stream's history, as the packet was sent, and the viewer decodes on.
+TEST_F(LeanSendPeerTest, LostPacketsAreSentAgainWhenTheViewerAsks) {
+  WebRtcPeer::Video video;
+  video.nack = true;
+  WebRtcPeer viewer(WebRtcPeer::Direction::kRecvOnly, "VP8", video);
+  LossyRelay relay(25);
+  Events events(viewer);
+  events.rewrite = [&relay](const std::string& candidate) { return relay.rewrite(candidate); };
+  LeanSendPeer peer(loopbackOnly(), pem_, ourFingerprint(pem_), events);
+  VideoSource source;
+  source.add(&peer);
+  source.start();
+  Call call(viewer, peer, nullptr, false);
+  EXPECT_NE(call.answer.find("a=rtcp-fb:96 nack\r\n"), std::string::npos) << call.answer;
+  ASSERT_TRUE(events.waitForDtls(DtlsState::kConnected, 10s));
+  source.requestKeyframe();
+  ASSERT_TRUE(viewer.waitForFrames(45, 20s)) << viewer.framesDecoded() << " frames decoded";
+  LeanStreamStats video_stats;
+  for (int i = 0; i < 50; ++i) {  // the NACKs of the last losses may still be on their way
+    video_stats = peer.stats().at(0);
+    if (video_stats.packetsResent > 0) {
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GT(relay.dropped(), 3);
+  EXPECT_GT(video_stats.nacksReceived, 0u);
+  EXPECT_GT(video_stats.packetsResent, 0u);
+  EXPECT_LE(video_stats.packetsResent, video_stats.nacksReceived);
 }
 
 TEST_F(LeanSendPeerTest, AViewerThatVanishesFallsSilentWithinSeconds) {

@@ -77,12 +77,16 @@ WebRtcPeer::WebRtcPeer(Direction direction, const std::string& videoCodec, const
                                    "profile-level-id=(string)42e01f"
                                  : "application/x-rtp,media=video,encoding-name=VP8,payload=96,"
                                    "clock-rate=90000";
-    GstCaps* parsed = gst_caps_from_string(caps.c_str());
+    GstCaps* parsed =
+        gst_caps_from_string((caps + (video.nack ? ",rtcp-fb-nack=(boolean)true" : "")).c_str());
     GstWebRTCRTPTransceiver* transceiver = nullptr;
     g_signal_emit_by_name(webrtc_, "add-transceiver",
                           GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, parsed, &transceiver);
     gst_caps_unref(parsed);
     if (transceiver != nullptr) {
+      if (video.nack) {
+        g_object_set(transceiver, "do-nack", TRUE, nullptr);
+      }
       gst_object_unref(transceiver);
     }
   } else if (direction == Direction::kSendOnly) {

@@ -28,6 +28,8 @@ class WebRtcPeer {
     // tests create and destroy meanwhile cannot take the call's pair. false: libnice's own
     // choice (every interface but the loopback), for servers that gather elsewhere.
     bool loopbackOnly = true;
+    // Receive-only peers: offer and send NACKs for lost video packets (webrtcbin's do-nack).
+    bool nack = false;
   };
   // `videoCodec`: "VP8" or "H264" (what the peer offers and sends).
   explicit WebRtcPeer(Direction direction, const std::string& videoCodec = "VP8")
