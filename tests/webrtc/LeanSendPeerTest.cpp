@@ -460,6 +460,28 @@ TEST(LeanAnswerTest, OffersTheLeanTransportCannotServeAreToldApart) {
     EXPECT_EQ(leanProblem(*offer), c.problem) << c.extra;
     gst_sdp_message_free(offer);
   }
+  // A second video line is refused (port 0, outside the answer's BUNDLE): only one is fed.
+  GstSDPMessage* twoVideo = parse(
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\na=fingerprint:sha-256 AA:BB\r\n"
+      "a=setup:actpass\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=recvonly\r\n"
+      "a=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n"
+      "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\n"
+      "a=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n");
+  ASSERT_NE(twoVideo, nullptr);
+  ASSERT_EQ(leanProblem(*twoVideo), "");
+  LeanLocal local{"ufrg", "password-password-pw", "AA:BB", "cname", 1};
+  std::vector<LeanLine> lines;
+  LeanRemote remote;
+  const std::string answer = createLeanAnswer(*twoVideo, local, lines, remote);
+  gst_sdp_message_free(twoVideo);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].codec, nullptr);
+  EXPECT_EQ(lines[1].codec, nullptr);
+  EXPECT_NE(answer.find("a=group:BUNDLE 0\r\n"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("m=video 0 UDP/TLS/RTP/SAVPF 96"), std::string::npos) << answer;
+  EXPECT_EQ(remote.ufrag, "abcd");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <kms/sdk/Error.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <sstream>
@@ -168,6 +169,13 @@ std::string createLeanAnswer(const GstSDPMessage& offer, const LeanLocal& local,
   for (guint i = 0; i < gst_sdp_message_medias_len(&offer); ++i) {
     const GstSDPMedia* media = gst_sdp_message_get_media(&offer, i);
     lines.push_back(chooseLine(media, i));
+    // One line of each kind is fed, as Kurento serves: later ones are refused (port 0).
+    const MediaType type = lines.back().type;
+    if (std::count_if(lines.begin(), lines.end() - 1, [type](const LeanLine& served) {
+          return served.codec != nullptr && served.type == type;
+        }) > 0) {
+      lines.back().codec = nullptr;
+    }
     if (lines.back().codec != nullptr) {
       readRemote(offer, media, remote);  // BUNDLE: every accepted line has the same transport
       readTransport = true;
