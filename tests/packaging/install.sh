@@ -53,6 +53,10 @@ mount --rbind /sys "$R/sys"
 mount --rbind /dev "$R/dev"
 mount -t tmpfs tmpfs "$R/run"   # no /run/systemd/system: maintainer scripts start no service
 mount -t tmpfs tmpfs "$R/tmp"
+# The repositories stay visible in the root even when the build tree is under /tmp (a clone
+# there had its repositories hidden by the tmpfs above, and apt found no Packages file).
+mkdir -p "$R$out/repo"
+mount --bind "$out/repo" "$R$out/repo"
 printf '#!/bin/sh\n# packaging test: no service is started in this root\nexit 101\n' > "$R/usr/sbin/policy-rc.d"
 chmod 755 "$R/usr/sbin/policy-rc.d"
 
